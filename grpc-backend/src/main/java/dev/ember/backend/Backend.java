@@ -1,0 +1,109 @@
+package dev.ember.backend;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ember.index.store.LuceneProfileStore;
+import dev.ember.index.store.ProfileStore;
+import dev.ember.index.store.StoreConfig;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The running backend: the embedded store, the OTLP gRPC server and the HTTP server. {@link
+ * #start} returns once both listen and {@code GET /ready} answers 200; {@link #close} stops taking
+ * requests, lets running ones finish (bounded), and closes the store so its indexes are committed.
+ */
+public final class Backend implements AutoCloseable {
+  private static final Logger logger = Logger.getLogger(Backend.class.getName());
+
+  private final ProfileStore store;
+  private final Server grpc;
+  private final HttpServer http;
+  private final HealthStatusManager health;
+  private final ExecutorService httpExecutor;
+  private volatile boolean ready;
+
+  private Backend(BackendConfig config) throws IOException {
+    StoreConfig storeConfig =
+        new StoreConfig(config.dataDir(), config.partition(), StoreConfig.DEFAULT_COMMIT_INTERVAL);
+    this.store = new LuceneProfileStore(storeConfig);
+    try {
+      this.health = new HealthStatusManager();
+      OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(store);
+      TenantInterceptor tenants = new TenantInterceptor(config.requireTenant());
+      this.grpc =
+          NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
+              .maxInboundMessageSize(config.maxMessageBytes())
+              .addService(ServerInterceptors.intercept(receiver.definition(), tenants))
+              .addService(health.getHealthService())
+              .addService(ProtoReflectionServiceV1.newInstance())
+              .build()
+              .start();
+      this.httpExecutor = Executors.newVirtualThreadPerTaskExecutor();
+      this.http = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.httpPort()), 128);
+      http.setExecutor(httpExecutor);
+      new HttpApi(store, () -> ready, Clock.systemUTC(), config.requireTenant()).register(http);
+      http.start();
+      health.setStatus("", ServingStatus.SERVING);
+      ready = true;
+      logger.info(
+          "Ember backend ready: OTLP gRPC on "
+              + config.bindAddress()
+              + ":"
+              + grpcPort()
+              + ", HTTP on "
+              + config.bindAddress()
+              + ":"
+              + httpPort()
+              + ", data in "
+              + config.dataDir().toAbsolutePath());
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  public static Backend start(BackendConfig config) throws IOException {
+    return new Backend(config);
+  }
+
+  public int grpcPort() {
+    return grpc.getPort();
+  }
+
+  public int httpPort() {
+    return http.getAddress().getPort();
+  }
+
+  public ProfileStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() throws IOException {
+    ready = false;
+    health.enterTerminalState();
+    grpc.shutdown();
+    http.stop(1);
+    try {
+      if (!grpc.awaitTermination(10, TimeUnit.SECONDS)) {
+        grpc.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      grpc.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    httpExecutor.shutdown();
+    store.close();
+  }
+}

@@ -1,0 +1,156 @@
+package dev.ember.index.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * An append-only file of framed records: {@code [int length][int crc32c][bytes]}, little endian.
+ * Appends go to the OS immediately; {@link #sync} makes everything up to a position durable with
+ * group commit: concurrent callers share one {@code fsync}. On open, a torn or corrupt tail (a
+ * crash mid-append) is detected by length and checksum and cut off, so the file always ends on a
+ * whole record.
+ *
+ * <p>Thread-safe: appends are serialised by the caller's partition lock or by this object.
+ */
+final class DurableLog implements Closeable {
+  static final int HEADER = 8;
+  /** Larger records are refused: no single profile or symbol comes near this. */
+  static final int MAX_RECORD = 64 << 20;
+
+  private final Path path;
+  private final FileChannel channel;
+  private long written;
+  private volatile long durable;
+  private final Object syncLock = new Object();
+
+  /** Opens or creates the log, cutting any torn tail; {@code reader} sees every whole record. */
+  DurableLog(Path path, RecordReader reader) throws IOException {
+    this.path = path;
+    this.channel =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    long end = scan(reader);
+    if (end < channel.size()) {
+      channel.truncate(end);
+      channel.force(true);
+    }
+    channel.position(end);
+    this.written = end;
+    this.durable = end;
+  }
+
+  /** Receives each whole record while the log is opened; returns false to stop (and cut) there. */
+  interface RecordReader {
+    boolean read(long offset, ByteBuffer record) throws IOException;
+  }
+
+  private long scan(RecordReader reader) throws IOException {
+    long size = channel.size();
+    long pos = 0;
+    ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+    CRC32C crc = new CRC32C();
+    while (pos + HEADER <= size) {
+      header.clear();
+      readFully(header, pos);
+      header.flip();
+      int length = header.getInt();
+      int checksum = header.getInt();
+      if (length < 0 || length > MAX_RECORD || pos + HEADER + length > size) {
+        break;
+      }
+      ByteBuffer body = ByteBuffer.allocate(length);
+      readFully(body, pos + HEADER);
+      body.flip();
+      crc.reset();
+      crc.update(body.duplicate());
+      if ((int) crc.getValue() != checksum) {
+        break;
+      }
+      if (!reader.read(pos, body)) {
+        break;
+      }
+      pos += HEADER + length;
+    }
+    return pos;
+  }
+
+  private void readFully(ByteBuffer buf, long pos) throws IOException {
+    while (buf.hasRemaining()) {
+      int n = channel.read(buf, pos + buf.position());
+      if (n < 0) {
+        throw new IOException("unexpected end of " + path);
+      }
+    }
+  }
+
+  /** Appends one record and returns its offset; not yet durable until {@link #sync}. */
+  synchronized long append(byte[] record) throws IOException {
+    if (record.length > MAX_RECORD) {
+      throw new IOException("record of " + record.length + " bytes exceeds " + MAX_RECORD);
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(record);
+    ByteBuffer buf = ByteBuffer.allocate(HEADER + record.length).order(ByteOrder.LITTLE_ENDIAN);
+    buf.putInt(record.length).putInt((int) crc.getValue()).put(record).flip();
+    long offset = written;
+    while (buf.hasRemaining()) {
+      channel.write(buf, written + buf.position());
+    }
+    written += HEADER + record.length;
+    return offset;
+  }
+
+  /** Bytes appended so far (the end offset). */
+  synchronized long size() {
+    return written;
+  }
+
+  /**
+   * Returns once every byte before {@code position} is on disk. Group commit: while one caller
+   * runs {@code fsync}, later callers queue on the lock, and the next one to get it syncs for all
+   * of them at once.
+   */
+  void sync(long position) throws IOException {
+    if (durable >= position) {
+      return;
+    }
+    synchronized (syncLock) {
+      if (durable >= position) {
+        return;
+      }
+      long target = size();
+      channel.force(false);
+      durable = target;
+    }
+  }
+
+  /** Reads the record at {@code offset} (as returned by {@link #append}). */
+  ByteBuffer read(long offset) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(header, offset);
+    header.flip();
+    int length = header.getInt();
+    if (length < 0 || length > MAX_RECORD) {
+      throw new IOException("corrupt record header at " + offset + " in " + path);
+    }
+    ByteBuffer body = ByteBuffer.allocate(length);
+    readFully(body, offset + HEADER);
+    body.flip();
+    return body;
+  }
+
+  FileChannel channel() {
+    return channel;
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

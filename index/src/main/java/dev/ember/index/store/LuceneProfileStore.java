@@ -1,0 +1,194 @@
+package dev.ember.index.store;
+
+import dev.ember.index.query.FlameTree;
+import dev.ember.index.query.ProfileTypes;
+import dev.ember.index.query.Selection;
+import dev.ember.wire.ProfileRef;
+import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The embedded store: per tenant, per time partition, a durable log plus a Lucene index (see
+ * {@link Partition}). Needs no set-up beyond a data directory. Thread-safe.
+ *
+ * <p>Layout: {@code <dataDir>/tenants/<tenant>/p-<start s>-<duration s>/{profiles.log,lucene/}}.
+ */
+public final class LuceneProfileStore implements ProfileStore {
+  private final StoreConfig config;
+  private final Clock clock;
+  private final Path tenantsDir;
+  private final ConcurrentHashMap<String, TenantStore> tenants = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService background;
+
+  public LuceneProfileStore(StoreConfig config) throws IOException {
+    this(config, Clock.systemUTC());
+  }
+
+  public LuceneProfileStore(StoreConfig config, Clock clock) throws IOException {
+    this.config = config;
+    this.clock = clock;
+    this.tenantsDir = config.dataDir().resolve("tenants");
+    Files.createDirectories(tenantsDir);
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(tenantsDir)) {
+      for (Path p : ds) {
+        if (Files.isDirectory(p)) {
+          String tenant = p.getFileName().toString();
+          tenants.put(tenant, new TenantStore(tenant, p, partitionNanos()));
+        }
+      }
+    }
+    this.background =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ember-store-commit");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = config.commitInterval().toMillis();
+    background.scheduleWithFixedDelay(this::commitAll, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private long partitionNanos() {
+    return config.partitionDuration().toNanos();
+  }
+
+  private TenantStore tenant(String tenant, boolean create) throws IOException {
+    Tenants.validate(tenant);
+    TenantStore t = tenants.get(tenant);
+    if (t == null && create) {
+      try {
+        t =
+            tenants.computeIfAbsent(
+                tenant,
+                name -> {
+                  try {
+                    return new TenantStore(name, tenantsDir.resolve(name), partitionNanos());
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+    return t;
+  }
+
+  @Override
+  public IngestResult ingest(
+      String tenant, ExportProfilesServiceRequest request, Predicate<ProfileRef> accepted)
+      throws IOException {
+    long now = clock.millis() * 1_000_000L;
+    List<ProfileInput> inputs = OtlpProfiles.read(request, accepted, now);
+    if (inputs.isEmpty()) {
+      return IngestResult.EMPTY;
+    }
+    TenantStore t = tenant(tenant, true);
+    // Group by partition, keeping request order inside each group.
+    Map<Partition, List<ProfileInput>> groups = new LinkedHashMap<>();
+    for (ProfileInput in : inputs) {
+      groups.computeIfAbsent(t.partitionFor(in.timeNanos()), p -> new ArrayList<>()).add(in);
+    }
+    IngestResult result = IngestResult.EMPTY;
+    List<Partition.Appended> appended = new ArrayList<>();
+    List<Partition> order = new ArrayList<>();
+    for (Map.Entry<Partition, List<ProfileInput>> e : groups.entrySet()) {
+      Partition.Appended a = e.getKey().append(e.getValue(), request.getDictionary());
+      appended.add(a);
+      order.add(e.getKey());
+      result = result.plus(new IngestResult(a.profiles(), a.samples()));
+    }
+    for (int i = 0; i < order.size(); i++) {
+      order.get(i).sync(appended.get(i).logPosition());
+    }
+    return result;
+  }
+
+  @Override
+  public FlameTree merge(String tenant, Selection selection) throws IOException {
+    FlameTree tree = new FlameTree();
+    TenantStore t = tenant(tenant, false);
+    if (t == null) {
+      return tree;
+    }
+    long from = selection.fromNanos();
+    long until = selection.untilNanos();
+    List<Partition> partitions = t.overlapping(from, until);
+    String type = ProfileTypes.resolve(selection.query().profileType(), typesIn(partitions));
+    for (Partition p : partitions) {
+      PartitionScan scan = new PartitionScan(p);
+      IntLongMap values =
+          scan.values(
+              type,
+              selection.query().seriesMatchers(),
+              selection.query().sampleMatchers(),
+              from,
+              until);
+      scan.addTo(tree, values);
+    }
+    tree.computeTotals();
+    return tree;
+  }
+
+  @Override
+  public List<String> profileTypes(String tenant, long fromNanos, long untilNanos)
+      throws IOException {
+    TenantStore t = tenant(tenant, false);
+    if (t == null) {
+      return List.of();
+    }
+    return List.copyOf(typesIn(t.overlapping(fromNanos, untilNanos)));
+  }
+
+  private static TreeSet<String> typesIn(List<Partition> partitions) {
+    TreeSet<String> types = new TreeSet<>();
+    for (Partition p : partitions) {
+      Symbols s = p.symbols();
+      for (int i = 1; i < s.typeCount(); i++) {
+        types.add(s.typeId(i));
+      }
+    }
+    return types;
+  }
+
+  private void commitAll() {
+    for (TenantStore t : tenants.values()) {
+      t.commit();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    background.shutdownNow();
+    try {
+      background.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    IOException first = null;
+    for (TenantStore t : tenants.values()) {
+      try {
+        t.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

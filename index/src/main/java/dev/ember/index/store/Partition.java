@@ -1,0 +1,345 @@
+package dev.ember.index.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.ember.proto.store.v1.LogRecord;
+import dev.ember.proto.store.v1.StoredProfile;
+import dev.ember.proto.store.v1.SymbolBatch;
+import dev.ember.proto.store.v1.SymbolEntry;
+import io.opentelemetry.proto.profiles.v1development.ProfilesDictionary;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.IntPoint;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * One time partition of one tenant: a log file of symbol batches and profiles, a Lucene index of
+ * the profiles, and in-memory per-series aggregates (stack node to summed value) that answer
+ * merges over whole partitions without reading a profile.
+ *
+ * <p>Writes: under {@link #lock}, profiles are rewritten to partition symbol ids, appended to the
+ * log (new symbols first), indexed and aggregated; the caller then calls {@link #sync} before
+ * acknowledging. The Lucene index is a cache of the log: each commit records the log offset it
+ * covers, and opening re-indexes whatever lies beyond it, so a crash loses nothing the log holds.
+ */
+final class Partition implements Closeable {
+  static final String LOG = "profiles.log";
+  static final String LUCENE = "lucene";
+  static final String COMMITTED_OFFSET = "ember.log.offset";
+  private static final HexFormat HEX = HexFormat.of();
+
+  final long startNanos;
+  final long endNanos;
+  final Path dir;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final SymbolTables symbols = new SymbolTables();
+  private final Map<Long, IntLongMap> aggregates = new HashMap<>();
+  private final DurableLog log;
+  private final FSDirectory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private long indexedOffset;
+  private long committedOffset;
+  private long profileCount;
+
+  private Partition(long startNanos, long endNanos, Path dir) throws IOException {
+    this.startNanos = startNanos;
+    this.endNanos = endNanos;
+    this.dir = dir;
+    Files.createDirectories(dir);
+    this.directory = FSDirectory.open(dir.resolve(LUCENE));
+    IndexWriterConfig iwc = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    iwc.setRAMBufferSizeMB(16);
+    this.writer = new IndexWriter(directory, iwc);
+    String committed = writer.getLiveCommitData() == null ? null : commitValue(writer);
+    this.committedOffset = committed == null ? 0 : Long.parseLong(committed);
+    List<Long> offsets = new ArrayList<>();
+    this.log = new DurableLog(dir.resolve(LOG), (offset, record) -> replay(offset, record, offsets));
+    List<Long> reindex = new ArrayList<>();
+    if (log.size() < committedOffset) {
+      // The log lost a tail the index had seen (only unacknowledged data can be lost): rebuild.
+      writer.deleteAll();
+      committedOffset = 0;
+    }
+    for (long offset : offsets) {
+      if (offset >= committedOffset) {
+        reindex.add(offset);
+      }
+    }
+    for (long offset : reindex) {
+      StoredProfile p = LogRecord.parseFrom(log.read(offset)).getProfile();
+      index(offset, p, extrasOf(p));
+    }
+    this.indexedOffset = log.size();
+    this.searchers = new SearcherManager(writer, null);
+  }
+
+  private static String commitValue(IndexWriter w) {
+    for (Map.Entry<String, String> e : w.getLiveCommitData()) {
+      if (e.getKey().equals(COMMITTED_OFFSET)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  static Partition open(long startNanos, long endNanos, Path dir) throws IOException {
+    return new Partition(startNanos, endNanos, dir);
+  }
+
+  /** Replays one log record on open; returns false to cut the log at a record that is unusable. */
+  private boolean replay(long offset, ByteBuffer bytes, List<Long> offsets) {
+    LogRecord record;
+    try {
+      record = LogRecord.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      return false;
+    }
+    if (record.hasSymbols()) {
+      for (SymbolEntry e : record.getSymbols().getEntriesList()) {
+        symbols.load(e);
+      }
+      return true;
+    }
+    if (!record.hasProfile()) {
+      return false;
+    }
+    StoredProfile p = record.getProfile();
+    Symbols view = symbols.snapshot();
+    if (!references(p, view)) {
+      return false; // refers to symbols that never reached the disk: an unacknowledged tail
+    }
+    aggregate(p);
+    profileCount++;
+    offsets.add(offset);
+    return true;
+  }
+
+  private static boolean references(StoredProfile p, Symbols s) {
+    if (p.getSeries() >= s.seriesCount() || p.getProfileType() >= s.typeCount()) {
+      return false;
+    }
+    for (int i = 0; i < p.getStacksCount(); i++) {
+      if (p.getStacks(i) >= s.nodeCount()) {
+        return false;
+      }
+    }
+    for (int i = 0; i < p.getLinksCount(); i++) {
+      if (p.getLinks(i) >= s.linkCount()) {
+        return false;
+      }
+    }
+    for (int i = 0; i < p.getAttributeSetsCount(); i++) {
+      if (p.getAttributeSets(i) >= s.attributeSetCount()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void aggregate(StoredProfile p) {
+    long key = ((long) p.getSeries() << 32) | p.getProfileType();
+    IntLongMap agg = aggregates.computeIfAbsent(key, k -> new IntLongMap(256));
+    for (int i = 0; i < p.getStacksCount(); i++) {
+      agg.add(p.getStacks(i), p.getValues(i));
+    }
+  }
+
+  /** Result of an append: how many profiles and samples, and the log position to sync to. */
+  record Appended(int profiles, long samples, long logPosition) {}
+
+  /** Rewrites, logs, indexes and aggregates profiles; call {@link #sync} before acknowledging. */
+  Appended append(List<ProfileInput> inputs, ProfilesDictionary dict) throws IOException {
+    lock.lock();
+    try {
+      Rewriter rewriter = new Rewriter(symbols, dict);
+      long samples = 0;
+      for (ProfileInput in : inputs) {
+        Rewriter.Result r = rewriter.rewrite(in);
+        List<SymbolEntry> fresh = symbols.drainPending();
+        if (!fresh.isEmpty()) {
+          log.append(
+              LogRecord.newBuilder()
+                  .setSymbols(SymbolBatch.newBuilder().addAllEntries(fresh))
+                  .build()
+                  .toByteArray());
+        }
+        long offset = log.append(LogRecord.newBuilder().setProfile(r.profile()).build().toByteArray());
+        index(offset, r.profile(), r.extras());
+        aggregate(r.profile());
+        profileCount++;
+        samples += r.profile().getStacksCount();
+      }
+      indexedOffset = log.size();
+      return new Appended(inputs.size(), samples, indexedOffset);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void sync(long position) throws IOException {
+    log.sync(position);
+  }
+
+  private void index(long offset, StoredProfile p, Rewriter.Extras extras) throws IOException {
+    Symbols s = symbols.snapshot();
+    Document doc = new Document();
+    doc.add(new StringField(Fields.ID, HEX.formatHex(p.getId().toByteArray()), Field.Store.NO));
+    doc.add(new LongPoint(Fields.TIME, p.getTimeUnixNano()));
+    doc.add(new NumericDocValuesField(Fields.TIME, p.getTimeUnixNano()));
+    doc.add(new StringField(Fields.TYPE, s.typeId(p.getProfileType()), Field.Store.NO));
+    doc.add(new IntPoint(Fields.SERIES, p.getSeries()));
+    doc.add(new NumericDocValuesField(Fields.SERIES, p.getSeries()));
+    doc.add(new NumericDocValuesField(Fields.OFFSET, offset));
+    doc.add(new NumericDocValuesField(Fields.TOTAL, p.getTotal()));
+    int[] pairs = s.seriesPairs(p.getSeries());
+    for (int i = 0; i < pairs.length; i += 2) {
+      String name = s.string(pairs[i]);
+      doc.add(new StringField(Fields.LABEL_NAMES, name, Field.Store.NO));
+      doc.add(new StringField(Fields.LABEL_PREFIX + name, s.string(pairs[i + 1]), Field.Store.NO));
+    }
+    for (String t : extras.traceIds()) {
+      doc.add(new StringField(Fields.TRACE, t, Field.Store.NO));
+    }
+    for (String sp : extras.spanIds()) {
+      doc.add(new StringField(Fields.SPAN, sp, Field.Store.NO));
+    }
+    for (Map.Entry<String, TreeSet<String>> e : extras.attributes().entrySet()) {
+      for (String v : e.getValue()) {
+        doc.add(new StringField(Fields.ATTRIBUTE_PREFIX + e.getKey(), v, Field.Store.NO));
+      }
+    }
+    writer.addDocument(doc);
+  }
+
+  /** Rebuilds the index-only facts of a logged profile (for re-indexing after a crash). */
+  private Rewriter.Extras extrasOf(StoredProfile p) {
+    Symbols s = symbols.snapshot();
+    Rewriter.Extras extras = new Rewriter.Extras(new TreeSet<>(), new TreeSet<>(), new java.util.TreeMap<>());
+    for (int i = 0; i < p.getLinksCount(); i++) {
+      int link = p.getLinks(i);
+      if (link != 0) {
+        byte[] b = s.link(link);
+        extras.traceIds().add(HEX.formatHex(b, 0, 16));
+        extras.spanIds().add(HEX.formatHex(b, 16, 24));
+      }
+    }
+    for (int i = 0; i < p.getAttributeSetsCount(); i++) {
+      for (int a : s.attributeSet(p.getAttributeSets(i))) {
+        extras
+            .attributes()
+            .computeIfAbsent(s.string(s.attributeKey(a)), k -> new TreeSet<>())
+            .add(s.string(s.attributeValue(a)));
+      }
+    }
+    return extras;
+  }
+
+  // ---- reading ----
+
+  /** A consistent view of the symbols, for resolving what a query reads. */
+  Symbols symbols() {
+    lock.lock();
+    try {
+      return symbols.snapshot();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Adds the aggregates of the given series of one type into {@code into}. */
+  void addAggregates(Set<Integer> seriesIds, int typeId, IntLongMap into) {
+    lock.lock();
+    try {
+      for (int series : seriesIds) {
+        IntLongMap agg = aggregates.get(((long) series << 32) | typeId);
+        if (agg != null) {
+          into.addAll(agg);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A searcher that sees every profile appended so far; release it with {@link #release}. */
+  IndexSearcher acquireSearcher() throws IOException {
+    searchers.maybeRefreshBlocking();
+    return searchers.acquire();
+  }
+
+  void release(IndexSearcher searcher) throws IOException {
+    searchers.release(searcher);
+  }
+
+  StoredProfile readProfile(long offset) throws IOException {
+    return LogRecord.parseFrom(log.read(offset)).getProfile();
+  }
+
+  long profileCount() {
+    lock.lock();
+    try {
+      return profileCount;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  long diskBytes() throws IOException {
+    long bytes = log.size();
+    for (String f : directory.listAll()) {
+      bytes += directory.fileLength(f);
+    }
+    return bytes;
+  }
+
+  boolean contains(long timeNanos) {
+    return timeNanos >= startNanos && timeNanos < endNanos;
+  }
+
+  /** Commits the Lucene index with the log offset it covers, so a restart re-indexes less. */
+  void commit() throws IOException {
+    lock.lock();
+    try {
+      if (indexedOffset == committedOffset) {
+        return;
+      }
+      writer.setLiveCommitData(Map.of(COMMITTED_OFFSET, Long.toString(indexedOffset)).entrySet());
+      writer.commit();
+      committedOffset = indexedOffset;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      commit();
+    } finally {
+      searchers.close();
+      writer.close();
+      directory.close();
+      log.close();
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.ember.index.store;
+
+import dev.ember.index.query.FlameTree;
+import dev.ember.index.query.Selection;
+import dev.ember.wire.ProfileRef;
+import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Durable, tenant-separated storage of profiles with the queries the API needs. The embedded
+ * {@link LuceneProfileStore} is the default; other engines implement this interface and pass the
+ * same contract tests. No method ever reads across tenants.
+ */
+public interface ProfileStore extends Closeable {
+
+  /**
+   * Stores the accepted profiles of a request that passed validation. Returns only once they are
+   * durable: an acknowledged ingest survives a crash.
+   */
+  IngestResult ingest(
+      String tenant, ExportProfilesServiceRequest request, Predicate<ProfileRef> accepted)
+      throws IOException;
+
+  /** Merges every sample the selection picks into one call tree. */
+  FlameTree merge(String tenant, Selection selection) throws IOException;
+
+  /** The profile type IDs stored for the tenant in [from, until), sorted. */
+  List<String> profileTypes(String tenant, long fromNanos, long untilNanos) throws IOException;
+}

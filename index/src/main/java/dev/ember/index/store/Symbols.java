@@ -1,0 +1,97 @@
+package dev.ember.index.store;
+
+/**
+ * A read-only view of a partition's symbol tables at one moment (see {@link
+ * SymbolTables#snapshot()}). Safe to use from any thread without locks.
+ */
+record Symbols(
+    String[] strings,
+    int stringCount,
+    int[] fnName,
+    int[] fnSystem,
+    int[] fnFile,
+    int fnCount,
+    StackNodes.View stacks,
+    int[][] series,
+    int seriesCount,
+    byte[][] links,
+    int linkCount,
+    long[] attributes,
+    int attributeCount,
+    int[][] attributeSets,
+    int attributeSetCount,
+    int[][] types,
+    int typeCount) {
+
+  String string(int id) {
+    return strings[id];
+  }
+
+  String functionName(int fn) {
+    return strings[fnName[fn]];
+  }
+
+  String functionSystemName(int fn) {
+    return strings[fnSystem[fn]];
+  }
+
+  String functionFile(int fn) {
+    return strings[fnFile[fn]];
+  }
+
+  int nodeParent(int node) {
+    return stacks.parent()[node];
+  }
+
+  int nodeFunction(int node) {
+    return stacks.function()[node];
+  }
+
+  long nodeLine(int node) {
+    return stacks.line()[node];
+  }
+
+  int nodeCount() {
+    return stacks.size();
+  }
+
+  /** Sorted (name id, value id) pairs of a series. */
+  int[] seriesPairs(int id) {
+    return series[id];
+  }
+
+  /** 16 trace-id bytes then 8 span-id bytes; all zero for id 0. */
+  byte[] link(int id) {
+    return links[id];
+  }
+
+  int attributeKey(int id) {
+    return (int) (attributes[id] >>> 32);
+  }
+
+  int attributeValue(int id) {
+    return (int) attributes[id];
+  }
+
+  int[] attributeSet(int id) {
+    return attributeSets[id];
+  }
+
+  /** Five string ids: name, sample type, sample unit, period type, period unit. */
+  int[] type(int id) {
+    return types[id];
+  }
+
+  String typeId(int id) {
+    int[] t = types[id];
+    return strings[t[0]]
+        + ":"
+        + strings[t[1]]
+        + ":"
+        + strings[t[2]]
+        + ":"
+        + strings[t[3]]
+        + ":"
+        + strings[t[4]];
+  }
+}
