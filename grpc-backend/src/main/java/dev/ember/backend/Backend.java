@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The running backend: the embedded store, the OTLP gRPC server and the HTTP server. {@link
- * #start} returns once both listen and {@code GET /ready} answers 200; {@link #close} stops taking
+ * The running backend: the embedded store, the OTLP gRPC server and the HTTP server. {@link #start}
+ * returns once both listen and {@code GET /ready} answers 200; {@link #close} stops taking
  * requests, lets running ones finish (bounded), and closes the store so its indexes are committed.
  */
 public final class Backend implements AutoCloseable {
@@ -42,7 +42,8 @@ public final class Backend implements AutoCloseable {
       OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(store);
       TenantInterceptor tenants = new TenantInterceptor(config.requireTenant());
       this.grpc =
-          NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress(config.bindAddress(), config.grpcPort()))
               .maxInboundMessageSize(config.maxMessageBytes())
               .addService(ServerInterceptors.intercept(receiver.definition(), tenants))
               .addService(health.getHealthService())
@@ -50,7 +51,8 @@ public final class Backend implements AutoCloseable {
               .build()
               .start();
       this.httpExecutor = Executors.newVirtualThreadPerTaskExecutor();
-      this.http = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.httpPort()), 128);
+      this.http =
+          HttpServer.create(new InetSocketAddress(config.bindAddress(), config.httpPort()), 128);
       http.setExecutor(httpExecutor);
       new HttpApi(store, () -> ready, Clock.systemUTC(), config.requireTenant()).register(http);
       http.start();

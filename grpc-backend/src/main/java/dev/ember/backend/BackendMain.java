@@ -49,7 +49,8 @@ public final class BackendMain implements Callable<Integer> {
 
   @Option(
       names = "--max-message-size",
-      description = "Largest accepted request in MiB, after decompression (default: ${DEFAULT-VALUE}).",
+      description =
+          "Largest accepted request in MiB, after decompression (default: ${DEFAULT-VALUE}).",
       defaultValue = "64")
   int maxMessageMiB;
 

@@ -5,8 +5,8 @@ import dev.ember.index.query.FlameGraph;
 import java.io.IOException;
 
 /**
- * Writes a {@link FlameGraph} as Pyroscope's flamebearer JSON ({@code format: "single"}), the
- * shape the Pyroscope UI, its Grafana panel and our UI read.
+ * Writes a {@link FlameGraph} as Pyroscope's flamebearer JSON ({@code format: "single"}), the shape
+ * the Pyroscope UI, its Grafana panel and our UI read.
  */
 final class FlamebearerJson {
   private FlamebearerJson() {}

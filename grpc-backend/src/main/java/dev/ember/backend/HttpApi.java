@@ -73,7 +73,7 @@ final class HttpApi {
 
   private HttpHandler wrap(Handler h) {
     return exchange -> {
-      try (exchange) {
+      try {
         h.handle(exchange);
       } catch (HttpError e) {
         sendText(exchange, e.status, e.getMessage());
@@ -84,6 +84,8 @@ final class HttpApi {
       } catch (RuntimeException e) {
         logger.log(Level.WARNING, "internal error on " + exchange.getRequestURI(), e);
         sendText(exchange, 500, "internal error: " + e);
+      } finally {
+        exchange.close();
       }
     };
   }
@@ -106,7 +108,8 @@ final class HttpApi {
     long until = TimeExpressions.parse(q.getOrDefault("until", "now"), now);
     int maxNodes = maxNodes(q);
     Selection selection = new Selection(query, from, until);
-    String type = ProfileTypes.resolve(query.profileType(), store.profileTypes(tenant, from, until));
+    String type =
+        ProfileTypes.resolve(query.profileType(), store.profileTypes(tenant, from, until));
     FlameTree tree = store.merge(tenant, selection);
     FlameGraph graph = FlameGraph.of(tree, maxNodes);
     sendJson(ex, w -> FlamebearerJson.write(w, graph, type));
@@ -124,7 +127,8 @@ final class HttpApi {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new HttpError(400, "maxNodes must be an integer from 1 to " + MAX_NODES_LIMIT + ", got '" + v + "'");
+      throw new HttpError(
+          400, "maxNodes must be an integer from 1 to " + MAX_NODES_LIMIT + ", got '" + v + "'");
     }
   }
 

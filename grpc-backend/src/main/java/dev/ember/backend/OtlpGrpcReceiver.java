@@ -44,7 +44,8 @@ final class OtlpGrpcReceiver {
   ServerServiceDefinition definition() {
     MethodDescriptor<byte[], ExportProfilesServiceResponse> export =
         ProfilesServiceGrpc.getExportMethod().toBuilder(
-                new RawBytes(), ProtoUtils.marshaller(ExportProfilesServiceResponse.getDefaultInstance()))
+                new RawBytes(),
+                ProtoUtils.marshaller(ExportProfilesServiceResponse.getDefaultInstance()))
             .build();
     ServiceDescriptor generated = ProfilesServiceGrpc.getServiceDescriptor();
     ServiceDescriptor service =
@@ -120,7 +121,10 @@ final class OtlpGrpcReceiver {
       try {
         return stream.readAllBytes();
       } catch (IOException e) {
-        throw Status.INTERNAL.withDescription("could not read the request").withCause(e).asRuntimeException();
+        throw Status.INTERNAL
+            .withDescription("could not read the request")
+            .withCause(e)
+            .asRuntimeException();
       }
     }
   }

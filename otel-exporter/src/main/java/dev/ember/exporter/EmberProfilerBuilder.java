@@ -36,7 +36,8 @@ public final class EmberProfilerBuilder {
   /** Adds a request header, e.g. {@code X-Scope-OrgID} for a tenant. */
   public EmberProfilerBuilder addHeader(String name, String value) {
     String current = props.get(ProfilingConfig.HEADERS);
-    String pair = Objects.requireNonNull(name, "name") + "=" + Objects.requireNonNull(value, "value");
+    String pair =
+        Objects.requireNonNull(name, "name") + "=" + Objects.requireNonNull(value, "value");
     props.put(ProfilingConfig.HEADERS, current == null ? pair : current + "," + pair);
     return this;
   }

@@ -18,9 +18,9 @@ import java.util.logging.Logger;
 
 /**
  * Sends export requests over grpc-java from one daemon thread. Requests wait in a bounded queue;
- * when it is full the oldest is dropped and counted. Retryable failures back off exponentially
- * with jitter; {@code INVALID_ARGUMENT} and other permanent failures drop the request. Callers
- * never block: {@link #enqueue} only takes a lock for a queue operation.
+ * when it is full the oldest is dropped and counted. Retryable failures back off exponentially with
+ * jitter; {@code INVALID_ARGUMENT} and other permanent failures drop the request. Callers never
+ * block: {@link #enqueue} only takes a lock for a queue operation.
  */
 final class GrpcProfileSender implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(GrpcProfileSender.class.getName());

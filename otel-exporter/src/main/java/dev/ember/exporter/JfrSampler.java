@@ -28,6 +28,7 @@ final class JfrSampler implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(JfrSampler.class.getName());
   static final String CPU_TIME_SAMPLE = "jdk.CPUTimeSample";
   static final String EXECUTION_SAMPLE = "jdk.ExecutionSample";
+
   /** JFR flushes about once a second and may deliver an event up to ~1.1 s late. */
   static final Duration SLACK = Duration.ofSeconds(2);
 
@@ -97,7 +98,8 @@ final class JfrSampler implements AutoCloseable {
       }
       WindowAggregator window = windowFor(e.getStartTime());
       int[] stack = stack(window, st);
-      String threadName = thread == null || thread.getJavaName() == null ? "" : thread.getJavaName();
+      String threadName =
+          thread == null || thread.getJavaName() == null ? "" : thread.getJavaName();
       window.add(SampleKind.CPU, stack, threadName, period, period);
     } catch (RuntimeException ex) {
       logger.log(Level.FINE, "skipped a malformed JFR sample", ex);

@@ -109,9 +109,7 @@ final class OtlpEncoder {
     resourceAttributes.forEach(
         (k, v) ->
             resource.addAttributes(
-                KeyValue.newBuilder()
-                    .setKey(k)
-                    .setValue(AnyValue.newBuilder().setStringValue(v))));
+                KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v))));
     return ExportProfilesServiceRequest.newBuilder()
         .addResourceProfiles(
             ResourceProfiles.newBuilder().setResource(resource).addScopeProfiles(scope))
@@ -120,7 +118,10 @@ final class OtlpEncoder {
   }
 
   private ValueType valueType(String type, String unit) {
-    return ValueType.newBuilder().setTypeStrindex(string(type)).setUnitStrindex(string(unit)).build();
+    return ValueType.newBuilder()
+        .setTypeStrindex(string(type))
+        .setUnitStrindex(string(unit))
+        .build();
   }
 
   private int string(String s) {

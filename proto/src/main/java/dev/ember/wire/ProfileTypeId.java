@@ -60,7 +60,8 @@ public record ProfileTypeId(
     } else {
       name = "unknown";
     }
-    return new Derived(new ProfileTypeId(name, sampleType, sampleUnit, periodType, periodUnit), false);
+    return new Derived(
+        new ProfileTypeId(name, sampleType, sampleUnit, periodType, periodUnit), false);
   }
 
   /**

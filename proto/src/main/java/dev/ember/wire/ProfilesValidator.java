@@ -24,8 +24,8 @@ import java.util.List;
 /**
  * Checks an OTLP profiles request (proto 1.10/1.11) against the rules of {@code profiles.proto}:
  * the zero value at index 0 of every dictionary table, index ranges, unique attribute keys per
- * list, sample shapes, timestamps inside the profile window, link and profile id sizes, and
- * unknown fields (the only sign of a producer on another proto version).
+ * list, sample shapes, timestamps inside the profile window, link and profile id sizes, and unknown
+ * fields (the only sign of a producer on another proto version).
  *
  * <p>Faults in the shared dictionary or the resource/scope envelopes make the whole request
  * invalid; faults inside one profile reject only that profile. The exporter runs this on its own
@@ -173,7 +173,8 @@ public final class ProfilesValidator {
     void run() {
       Sink sink = report::requestError;
       if (!d.getStringTable(0).isEmpty()) {
-        sink.error("dictionary.string_table[0] must be \"\" (the zero value), got a non-empty string");
+        sink.error(
+            "dictionary.string_table[0] must be \"\" (the zero value), got a non-empty string");
       }
       zero(d.getMappingTableCount() == 0 || isZero(d.getMappingTable(0)), "mapping_table");
       zero(d.getLocationTableCount() == 0 || isZero(d.getLocationTable(0)), "location_table");
@@ -186,7 +187,11 @@ public final class ProfilesValidator {
         Mapping m = d.getMappingTable(i);
         String at = "dictionary.mapping_table[" + i + "]";
         checkIndex(
-            m.getFilenameStrindex(), sizes.strings(), "string_table", at + ".filename_strindex", sink);
+            m.getFilenameStrindex(),
+            sizes.strings(),
+            "string_table",
+            at + ".filename_strindex",
+            sink);
         checkAttributeList(m.getAttributeIndicesList(), at + ".attribute_indices", sink);
         if (Long.compareUnsigned(m.getMemoryStart(), m.getMemoryLimit()) > 0) {
           sink.error(at + ": memory_start is above memory_limit");
@@ -235,7 +240,8 @@ public final class ProfilesValidator {
           continue;
         }
         String at = "dictionary.function_table[" + i + "]";
-        checkIndex(f.getNameStrindex(), sizes.strings(), "string_table", at + ".name_strindex", sink);
+        checkIndex(
+            f.getNameStrindex(), sizes.strings(), "string_table", at + ".name_strindex", sink);
         checkIndex(
             f.getSystemNameStrindex(),
             sizes.strings(),
@@ -243,7 +249,11 @@ public final class ProfilesValidator {
             at + ".system_name_strindex",
             sink);
         checkIndex(
-            f.getFilenameStrindex(), sizes.strings(), "string_table", at + ".filename_strindex", sink);
+            f.getFilenameStrindex(),
+            sizes.strings(),
+            "string_table",
+            at + ".filename_strindex",
+            sink);
         if (f.getStartLine() < 0) {
           sink.error(at + ".start_line must not be negative");
         }
@@ -263,7 +273,8 @@ public final class ProfilesValidator {
       for (int i = 1; i < d.getAttributeTableCount(); i++) {
         KeyValueAndUnit kv = d.getAttributeTable(i);
         String at = "dictionary.attribute_table[" + i + "]";
-        checkIndex(kv.getKeyStrindex(), sizes.strings(), "string_table", at + ".key_strindex", sink);
+        checkIndex(
+            kv.getKeyStrindex(), sizes.strings(), "string_table", at + ".key_strindex", sink);
         if (kv.getKeyStrindex() == 0) {
           sink.error(at + ".key_strindex is 0: an attribute needs a key");
         }
@@ -448,8 +459,10 @@ public final class ProfilesValidator {
     }
 
     private void valueType(ValueType vt, String name) {
-      checkIndex(vt.getTypeStrindex(), sizes.strings(), "string_table", name + ".type_strindex", this);
-      checkIndex(vt.getUnitStrindex(), sizes.strings(), "string_table", name + ".unit_strindex", this);
+      checkIndex(
+          vt.getTypeStrindex(), sizes.strings(), "string_table", name + ".type_strindex", this);
+      checkIndex(
+          vt.getUnitStrindex(), sizes.strings(), "string_table", name + ".unit_strindex", this);
     }
   }
 

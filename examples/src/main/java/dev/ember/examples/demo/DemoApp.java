@@ -45,12 +45,15 @@ public final class DemoApp {
 
   static void run(OpenTelemetry otel, long seconds) throws InterruptedException {
     Tracer tracer = otel.getTracer("ember-demo");
-    ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r);
-      t.setDaemon(true);
-      t.setName("demo-worker-" + t.getId());
-      return t;
-    });
+    ExecutorService workers =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r);
+              t.setDaemon(true);
+              t.setName("demo-worker-" + t.getId());
+              return t;
+            });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(seconds, 1L << 30));
     System.out.println("ember-demo: handling requests; profiles go to the OTLP profiles endpoint");
     while (System.nanoTime() < deadline) {

@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * A process whose CPU time goes almost entirely into {@link #burnCpu}: the end-to-end test runs it
- * in a child JVM, profiled with the programmatic builder, and expects that method to be the
- * hottest self frame. Arguments: endpoint, seconds, service name.
+ * in a child JVM, profiled with the programmatic builder, and expects that method to be the hottest
+ * self frame. Arguments: endpoint, seconds, service name.
  */
 public final class HotLoop {
   private HotLoop() {}

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parser for FlameQL, Pyroscope's selector grammar: a Prometheus metric selector whose metric
- * name is the profile type.
+ * Parser for FlameQL, Pyroscope's selector grammar: a Prometheus metric selector whose metric name
+ * is the profile type.
  *
  * <pre>
  * query   = [type] [ "{" [ matcher { "," matcher } [","] ] "}" ]

@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A merged call tree keyed by frame names, in parallel arrays: node {@code n} has a parent, a
- * name id and a self value; totals are computed once, after all values are in. Node 0 is the root
+ * A merged call tree keyed by frame names, in parallel arrays: node {@code n} has a parent, a name
+ * id and a self value; totals are computed once, after all values are in. Node 0 is the root
  * ("total"). A child is found by (parent, name) in an open-addressing table, so merging a stack is
  * one probe per frame and no object is allocated per node. Parents always precede children.
  *

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * One label matcher with Prometheus semantics: {@code =}, {@code !=}, {@code =~}, {@code !~};
- * regexes are RE2 (linear time, so a user's pattern cannot hang the server) and fully anchored;
- * a missing label has the value "", so {@code l=""} matches series without {@code l}.
+ * regexes are RE2 (linear time, so a user's pattern cannot hang the server) and fully anchored; a
+ * missing label has the value "", so {@code l=""} matches series without {@code l}.
  */
 public record Matcher(String name, Op op, String value, Pattern pattern) {
 

@@ -5,15 +5,17 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Resolves the profile type a user wrote against the types actually stored: the full five-part
- * ID, the three-part form ({@code process_cpu:cpu:nanoseconds}), a short name matching the sample
- * type or the name ({@code cpu}, {@code alloc_space}, {@code process_cpu}), or nothing when only
- * one type is stored.
+ * Resolves the profile type a user wrote against the types actually stored: the full five-part ID,
+ * the three-part form ({@code process_cpu:cpu:nanoseconds}), a short name matching the sample type
+ * or the name ({@code cpu}, {@code alloc_space}, {@code process_cpu}), or nothing when only one
+ * type is stored.
  */
 public final class ProfileTypes {
   private ProfileTypes() {}
 
-  /** Returns the matching stored type; throws {@link IllegalArgumentException} when none or many. */
+  /**
+   * Returns the matching stored type; throws {@link IllegalArgumentException} when none or many.
+   */
   public static String resolve(String requested, Collection<String> stored) {
     if (stored.contains(requested)) {
       return requested;
@@ -38,10 +40,15 @@ public final class ProfileTypes {
         return requested.isEmpty() ? "" : requested;
       }
       throw new IllegalArgumentException(
-          "unknown profile type '" + requested + "'; stored types in this range: " + sorted(stored));
+          "unknown profile type '"
+              + requested
+              + "'; stored types in this range: "
+              + sorted(stored));
     }
     throw new IllegalArgumentException(
-        (requested.isEmpty() ? "the query names no profile type" : "profile type '" + requested + "' is ambiguous")
+        (requested.isEmpty()
+                ? "the query names no profile type"
+                : "profile type '" + requested + "' is ambiguous")
             + "; choose one of: "
             + sorted(candidates));
   }

@@ -8,7 +8,11 @@ public record Selection(FlameQuery query, long fromNanos, long untilNanos) {
     Objects.requireNonNull(query, "query");
     if (untilNanos <= fromNanos) {
       throw new IllegalArgumentException(
-          "the time range is empty: until (" + untilNanos + ") must be after from (" + fromNanos + ")");
+          "the time range is empty: until ("
+              + untilNanos
+              + ") must be after from ("
+              + fromNanos
+              + ")");
     }
   }
 }

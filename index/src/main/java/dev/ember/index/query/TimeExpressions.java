@@ -8,8 +8,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
- * Parses the time forms Pyroscope accepts in {@code from}/{@code until}: {@code now},
- * {@code now-<n><unit>} (s, m/min, h, d, w, M/mon = 30 d, y = 365 d), RFC 3339 ({@code
+ * Parses the time forms Pyroscope accepts in {@code from}/{@code until}: {@code now}, {@code
+ * now-<n><unit>} (s, m/min, h, d, w, M/mon = 30 d, y = 365 d), RFC 3339 ({@code
  * 2026-11-21T14:30:00Z}), {@code YYYYMMDD}, and Unix time whose unit follows from its digit count
  * (up to 10 digits seconds, 13 milliseconds, 16 microseconds, 19 nanoseconds). Results are Unix
  * nanoseconds.
@@ -43,10 +43,11 @@ public final class TimeExpressions {
   private static long digits(String s, String text) {
     if (s.length() == 8) {
       try {
-        LocalDate d = LocalDate.of(
-            Integer.parseInt(s.substring(0, 4)),
-            Integer.parseInt(s.substring(4, 6)),
-            Integer.parseInt(s.substring(6, 8)));
+        LocalDate d =
+            LocalDate.of(
+                Integer.parseInt(s.substring(0, 4)),
+                Integer.parseInt(s.substring(4, 6)),
+                Integer.parseInt(s.substring(6, 8)));
         return toNanos(d.atStartOfDay().toInstant(ZoneOffset.UTC));
       } catch (java.time.DateTimeException e) {
         // not a date: fall through to Unix seconds

@@ -20,6 +20,7 @@ import java.util.zip.CRC32C;
  */
 final class DurableLog implements Closeable {
   static final int HEADER = 8;
+
   /** Larger records are refused: no single profile or symbol comes near this. */
   static final int MAX_RECORD = 64 << 20;
 
@@ -112,9 +113,9 @@ final class DurableLog implements Closeable {
   }
 
   /**
-   * Returns once every byte before {@code position} is on disk. Group commit: while one caller
-   * runs {@code fsync}, later callers queue on the lock, and the next one to get it syncs for all
-   * of them at once.
+   * Returns once every byte before {@code position} is on disk. Group commit: while one caller runs
+   * {@code fsync}, later callers queue on the lock, and the next one to get it syncs for all of
+   * them at once.
    */
   void sync(long position) throws IOException {
     if (durable >= position) {

@@ -6,24 +6,34 @@ final class Fields {
 
   /** Profile id, 32 hex digits. */
   static final String ID = "id";
+
   /** Profile start, Unix ns: a LongPoint for ranges and a doc value for reading. */
   static final String TIME = "t";
+
   /** Profile type ID, e.g. process_cpu:cpu:nanoseconds:cpu:nanoseconds. */
   static final String TYPE = "type";
+
   /** Series id within the partition: an IntPoint for set queries and a doc value. */
   static final String SERIES = "series";
+
   /** Offset of the profile's record in the partition log (doc value). */
   static final String OFFSET = "off";
+
   /** Sum of the profile's values (doc value). */
   static final String TOTAL = "total";
+
   /** Prefix of one field per series label, e.g. {@code l.service_name}. */
   static final String LABEL_PREFIX = "l.";
+
   /** The names of the series labels present, for "label absent" queries and label listing. */
   static final String LABEL_NAMES = "labels";
+
   /** Trace ids (32 hex) of the samples' links, one term each. */
   static final String TRACE = "trace_id";
+
   /** Span ids (16 hex) of the samples' links, one term each. */
   static final String SPAN = "span_id";
+
   /** Prefix of one field per sample attribute key, e.g. {@code a.thread_name}. */
   static final String ATTRIBUTE_PREFIX = "a.";
 }

@@ -3,8 +3,8 @@ package dev.ember.index.store;
 import java.util.Arrays;
 
 /**
- * An open-addressing map from non-negative int keys to long sums, for per-stack-node totals.
- * Avoids boxing on the merge hot path. Not thread-safe.
+ * An open-addressing map from non-negative int keys to long sums, for per-stack-node totals. Avoids
+ * boxing on the merge hot path. Not thread-safe.
  */
 final class IntLongMap {
   private int[] keys;

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The embedded store: per tenant, per time partition, a durable log plus a Lucene index (see
- * {@link Partition}). Needs no set-up beyond a data directory. Thread-safe.
+ * The embedded store: per tenant, per time partition, a durable log plus a Lucene index (see {@link
+ * Partition}). Needs no set-up beyond a data directory. Thread-safe.
  *
  * <p>Layout: {@code <dataDir>/tenants/<tenant>/p-<start s>-<duration s>/{profiles.log,lucene/}}.
  */

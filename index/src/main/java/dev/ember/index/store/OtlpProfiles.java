@@ -19,11 +19,12 @@ import java.util.function.Predicate;
 /**
  * Reads the envelopes of an OTLP profiles request: series labels from resource, scope and profile
  * attributes (both plain and string-table forms), {@code service_name} with its fallbacks, the
- * profile type ID, and the time window. Label names have dots and other characters outside
- * {@code [A-Za-z0-9_]} turned into underscores ({@code service.name} becomes {@code service_name}).
+ * profile type ID, and the time window. Label names have dots and other characters outside {@code
+ * [A-Za-z0-9_]} turned into underscores ({@code service.name} becomes {@code service_name}).
  */
 final class OtlpProfiles {
   static final String SERVICE_NAME = "service_name";
+
   /** A profile without a duration is taken to cover this long, as Pyroscope does. */
   static final long DEFAULT_DURATION_NANOS = 10_000_000_000L;
 

@@ -33,8 +33,8 @@ import org.apache.lucene.store.FSDirectory;
 
 /**
  * One time partition of one tenant: a log file of symbol batches and profiles, a Lucene index of
- * the profiles, and in-memory per-series aggregates (stack node to summed value) that answer
- * merges over whole partitions without reading a profile.
+ * the profiles, and in-memory per-series aggregates (stack node to summed value) that answer merges
+ * over whole partitions without reading a profile.
  *
  * <p>Writes: under {@link #lock}, profiles are rewritten to partition symbol ids, appended to the
  * log (new symbols first), indexed and aggregated; the caller then calls {@link #sync} before
@@ -67,13 +67,15 @@ final class Partition implements Closeable {
     this.dir = dir;
     Files.createDirectories(dir);
     this.directory = FSDirectory.open(dir.resolve(LUCENE));
-    IndexWriterConfig iwc = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    IndexWriterConfig iwc =
+        new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     iwc.setRAMBufferSizeMB(16);
     this.writer = new IndexWriter(directory, iwc);
     String committed = writer.getLiveCommitData() == null ? null : commitValue(writer);
     this.committedOffset = committed == null ? 0 : Long.parseLong(committed);
     List<Long> offsets = new ArrayList<>();
-    this.log = new DurableLog(dir.resolve(LOG), (offset, record) -> replay(offset, record, offsets));
+    this.log =
+        new DurableLog(dir.resolve(LOG), (offset, record) -> replay(offset, record, offsets));
     List<Long> reindex = new ArrayList<>();
     if (log.size() < committedOffset) {
       // The log lost a tail the index had seen (only unacknowledged data can be lost): rebuild.
@@ -183,7 +185,8 @@ final class Partition implements Closeable {
                   .build()
                   .toByteArray());
         }
-        long offset = log.append(LogRecord.newBuilder().setProfile(r.profile()).build().toByteArray());
+        long offset =
+            log.append(LogRecord.newBuilder().setProfile(r.profile()).build().toByteArray());
         index(offset, r.profile(), r.extras());
         aggregate(r.profile());
         profileCount++;
@@ -234,7 +237,8 @@ final class Partition implements Closeable {
   /** Rebuilds the index-only facts of a logged profile (for re-indexing after a crash). */
   private Rewriter.Extras extrasOf(StoredProfile p) {
     Symbols s = symbols.snapshot();
-    Rewriter.Extras extras = new Rewriter.Extras(new TreeSet<>(), new TreeSet<>(), new java.util.TreeMap<>());
+    Rewriter.Extras extras =
+        new Rewriter.Extras(new TreeSet<>(), new TreeSet<>(), new java.util.TreeMap<>());
     for (int i = 0; i < p.getLinksCount(); i++) {
       int link = p.getLinks(i);
       if (link != 0) {

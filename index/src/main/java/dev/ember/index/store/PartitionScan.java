@@ -79,7 +79,11 @@ final class PartitionScan {
 
   /** Sums the selected samples per stack node. */
   IntLongMap values(
-      String type, List<Matcher> seriesMatchers, List<Matcher> sampleMatchers, long from, long until)
+      String type,
+      List<Matcher> seriesMatchers,
+      List<Matcher> sampleMatchers,
+      long from,
+      long until)
       throws IOException {
     IntLongMap values = new IntLongMap(1024);
     int typeId = typeId(type);

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Durable, tenant-separated storage of profiles with the queries the API needs. The embedded
- * {@link LuceneProfileStore} is the default; other engines implement this interface and pass the
- * same contract tests. No method ever reads across tenants.
+ * Durable, tenant-separated storage of profiles with the queries the API needs. The embedded {@link
+ * LuceneProfileStore} is the default; other engines implement this interface and pass the same
+ * contract tests. No method ever reads across tenants.
  */
 public interface ProfileStore extends Closeable {
 

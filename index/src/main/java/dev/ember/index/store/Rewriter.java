@@ -20,9 +20,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Rewrites profiles from one request's dictionary into one partition's symbol ids. Each request
- * index (string, location, stack, link, attribute) is translated once and cached, so a request
- * with many samples over few stacks costs little. Samples with equal identity (stack, link,
- * attributes) are summed. Used under the partition lock; one rewriter per (request, partition).
+ * index (string, location, stack, link, attribute) is translated once and cached, so a request with
+ * many samples over few stacks costs little. Samples with equal identity (stack, link, attributes)
+ * are summed. Used under the partition lock; one rewriter per (request, partition).
  */
 final class Rewriter {
   private static final HexFormat HEX = HexFormat.of();
@@ -60,7 +60,8 @@ final class Rewriter {
   }
 
   /** What the index needs to know about a rewritten profile besides its samples. */
-  record Extras(TreeSet<String> traceIds, TreeSet<String> spanIds, Map<String, TreeSet<String>> attributes) {}
+  record Extras(
+      TreeSet<String> traceIds, TreeSet<String> spanIds, Map<String, TreeSet<String>> attributes) {}
 
   record Result(StoredProfile profile, int seriesId, int typeId, Extras extras) {}
 

@@ -5,9 +5,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Decides per sample whether the per-sample matchers ({@code trace_id}, {@code span_id}, and
- * sample attributes such as {@code span_name}, {@code thread_name}) accept it. Answers are cached
- * per link id and per attribute-set id, so each distinct value is tested once per partition.
+ * Decides per sample whether the per-sample matchers ({@code trace_id}, {@code span_id}, and sample
+ * attributes such as {@code span_name}, {@code thread_name}) accept it. Answers are cached per link
+ * id and per attribute-set id, so each distinct value is tested once per partition.
  */
 final class SampleFilter {
   private static final HexFormat HEX = HexFormat.of();

@@ -6,8 +6,8 @@ package dev.ember.index.store;
  * named by its leaf node, so a stored sample needs one int for its whole stack, and equal call
  * paths from different profiles share nodes. Parents always have smaller ids than their children.
  *
- * <p>Lookup of (parent, function, line) uses an open-addressing table of node ids. Not
- * thread-safe: the owning partition serialises writers and publishes to readers.
+ * <p>Lookup of (parent, function, line) uses an open-addressing table of node ids. Not thread-safe:
+ * the owning partition serialises writers and publishes to readers.
  */
 final class StackNodes {
   private int[] parent = new int[1024];

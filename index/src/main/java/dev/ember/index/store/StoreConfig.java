@@ -23,7 +23,8 @@ public record StoreConfig(Path dataDir, Duration partitionDuration, Duration com
         || partitionDuration.compareTo(Duration.ofDays(1)) > 0
         || Duration.ofDays(1).toSeconds() % partitionDuration.toSeconds() != 0) {
       throw new IllegalArgumentException(
-          "partition duration must divide a day and lie between 1m and 1d, got " + partitionDuration);
+          "partition duration must divide a day and lie between 1m and 1d, got "
+              + partitionDuration);
     }
     if (commitInterval.isNegative() || commitInterval.isZero()) {
       throw new IllegalArgumentException("commit interval must be positive, got " + commitInterval);

@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The interned symbols of one partition: strings, functions, stack nodes, series label sets,
- * links, sample attributes and profile types. Id 0 of every table is the empty entry. New entries
- * are queued in {@link #pending} in id order; the partition appends them to its symbol log before
- * the profile that uses them, and {@link #load} replays that log on open, so ids are stable.
+ * The interned symbols of one partition: strings, functions, stack nodes, series label sets, links,
+ * sample attributes and profile types. Id 0 of every table is the empty entry. New entries are
+ * queued in {@link #pending} in id order; the partition appends them to its symbol log before the
+ * profile that uses them, and {@link #load} replays that log on open, so ids are stable.
  *
  * <p>Not thread-safe: the partition's lock guards writers; readers use {@link #snapshot()}, taken
  * under that lock, whose arrays are never written below their captured size.
@@ -148,7 +148,8 @@ final class SymbolTables {
     }
     pending.add(
         SymbolEntry.newBuilder()
-            .setStackNode(StackNode.newBuilder().setParent(parent).setFunction(function).setLine(line))
+            .setStackNode(
+                StackNode.newBuilder().setParent(parent).setFunction(function).setLine(line))
             .build());
     return stacks.add(parent, function, line);
   }
@@ -216,7 +217,9 @@ final class SymbolTables {
       return id;
     }
     pending.add(
-        SymbolEntry.newBuilder().setAttribute(Attribute.newBuilder().setKey(key).setValue(value)).build());
+        SymbolEntry.newBuilder()
+            .setAttribute(Attribute.newBuilder().setKey(key).setValue(value))
+            .build());
     return addAttribute(packed);
   }
 
@@ -334,14 +337,20 @@ final class SymbolTables {
       }
       case ATTRIBUTE ->
           addAttribute(
-              ((long) e.getAttribute().getKey() << 32) | (e.getAttribute().getValue() & 0xffffffffL));
+              ((long) e.getAttribute().getKey() << 32)
+                  | (e.getAttribute().getValue() & 0xffffffffL));
       case ATTRIBUTE_SET ->
-          addAttributeSet(e.getAttributeSet().getAttributesList().stream().mapToInt(i -> i).toArray());
+          addAttributeSet(
+              e.getAttributeSet().getAttributesList().stream().mapToInt(i -> i).toArray());
       case PROFILE_TYPE -> {
         ProfileType t = e.getProfileType();
         addType(
             new int[] {
-              t.getName(), t.getSampleType(), t.getSampleUnit(), t.getPeriodType(), t.getPeriodUnit()
+              t.getName(),
+              t.getSampleType(),
+              t.getSampleUnit(),
+              t.getPeriodType(),
+              t.getPeriodUnit()
             });
       }
       case ENTRY_NOT_SET -> throw new IllegalStateException("empty symbol entry");

@@ -27,6 +27,7 @@ final class TenantStore implements Closeable {
   final String tenant;
   private final Path dir;
   private final long partitionNanos;
+
   /** Start ns to slot; a slot opens its partition lazily. */
   private final ConcurrentSkipListMap<Long, Slot> slots = new ConcurrentSkipListMap<>();
 
@@ -97,7 +98,8 @@ final class TenantStore implements Closeable {
   List<Partition> overlapping(long from, long until) throws IOException {
     List<Partition> out = new ArrayList<>();
     Long first = slots.floorKey(from);
-    Map<Long, Slot> range = slots.subMap(first == null ? Long.MIN_VALUE : first, true, until, false);
+    Map<Long, Slot> range =
+        slots.subMap(first == null ? Long.MIN_VALUE : first, true, until, false);
     for (Slot s : range.values()) {
       if (s.end > from && s.start < until) {
         out.add(s.open());
