@@ -15,7 +15,9 @@ class OtlpEncoderTest {
 
   static WindowAggregator window() {
     WindowAggregator w = new WindowAggregator(T0, T0 + 10_000_000_000L);
-    int main = w.frameId(new Frame("app/Main.main", "app/Main.main([Ljava/lang/String;)V", "app/Main.java", 3));
+    int main =
+        w.frameId(
+            new Frame("app/Main.main", "app/Main.main([Ljava/lang/String;)V", "app/Main.java", 3));
     int work = w.frameId(new Frame("app/Main.work", "app/Main.work()V", "app/Main.java", 10));
     w.add(SampleKind.CPU, new int[] {work, main}, "worker", 10_000_000, 10_000_000);
     w.add(SampleKind.CPU, new int[] {work, main}, "worker", 10_000_000, 10_000_000);
@@ -44,10 +46,13 @@ class OtlpEncoderTest {
     long total = p.getSamplesList().stream().mapToLong(s -> s.getValues(0)).sum();
     assertThat(total).isEqualTo(30_000_000);
     // The two-frame stack is leaf first, with the JVM frame type on its locations.
-    var sample = p.getSamplesList().stream().filter(s -> s.getValues(0) == 20_000_000).findFirst().get();
+    var sample =
+        p.getSamplesList().stream().filter(s -> s.getValues(0) == 20_000_000).findFirst().get();
     var stack = d.getStackTable(sample.getStackIndex());
     var leaf = d.getLocationTable(stack.getLocationIndices(0));
-    assertThat(d.getStringTable(d.getFunctionTable(leaf.getLines(0).getFunctionIndex()).getNameStrindex()))
+    assertThat(
+            d.getStringTable(
+                d.getFunctionTable(leaf.getLines(0).getFunctionIndex()).getNameStrindex()))
         .isEqualTo("app/Main.work");
     assertThat(leaf.getLines(0).getLine()).isEqualTo(10);
     var attr = d.getAttributeTable(leaf.getAttributeIndices(0));

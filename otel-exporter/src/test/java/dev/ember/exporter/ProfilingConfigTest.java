@@ -33,13 +33,17 @@ class ProfilingConfigTest {
 
   @Test
   void badValuesNameTheKey() {
-    assertThatThrownBy(() -> ProfilingConfig.from(Map.of("otel.profiling.cpu.interval", "fast")::get))
+    assertThatThrownBy(
+            () -> ProfilingConfig.from(Map.of("otel.profiling.cpu.interval", "fast")::get))
         .isInstanceOf(ConfigurationError.class)
         .hasMessageContaining("otel.profiling.cpu.interval");
-    assertThatThrownBy(() -> ProfilingConfig.from(Map.of("otel.profiling.export.interval", "0s")::get))
+    assertThatThrownBy(
+            () -> ProfilingConfig.from(Map.of("otel.profiling.export.interval", "0s")::get))
         .hasMessageContaining("otel.profiling.export.interval");
     assertThatThrownBy(
-            () -> ProfilingConfig.from(Map.of("otel.exporter.otlp.profiles.endpoint", "grpc://x")::get))
+            () ->
+                ProfilingConfig.from(
+                    Map.of("otel.exporter.otlp.profiles.endpoint", "grpc://x")::get))
         .hasMessageContaining("otel.exporter.otlp.profiles.endpoint");
     assertThatThrownBy(() -> ProfilingConfig.enabled(Map.of("otel.profiling.enabled", "yes")::get))
         .hasMessageContaining("otel.profiling.enabled");
