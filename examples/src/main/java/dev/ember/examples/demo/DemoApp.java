@@ -38,9 +38,9 @@ public final class DemoApp {
             .addPropertiesSupplier(() -> DEFAULTS)
             .build()
             .getOpenTelemetrySdk();
+    // Closing the SDK (also on Ctrl-C) flushes the last profile window.
     Runtime.getRuntime().addShutdownHook(new Thread(sdk::close, "demo-shutdown"));
     run(sdk, seconds);
-    sdk.close();
   }
 
   static void run(OpenTelemetry otel, long seconds) throws InterruptedException {
