@@ -8,7 +8,7 @@ import java.util.List;
  * is the profile type.
  *
  * <pre>
- * query   = [type] [ "{" [ matcher { "," matcher } [","] ] "}" ]
+ * query   = [type] [ "{" [ matcher { "," matcher } [","] ] "}" ]   ; __name__="t" may give the type
  * type    = 1*( ALPHA / DIGIT / "_" / ":" / "." / "-" )
  * matcher = name ( "=" / "!=" / "=~" / "!~" ) string
  * name    = ( ALPHA / "_" ) *( ALPHA / DIGIT / "_" / "." )
@@ -45,7 +45,22 @@ public final class FlameQL {
       pos++;
       skipSpace();
       while (pos < src.length() && src.charAt(pos) != '}') {
-        matchers.add(matcher());
+        int at = pos;
+        Matcher m = matcher();
+        if (m.name().equals("__name__") || m.name().equals("__profile_type__")) {
+          // Prometheus spells the metric name as a matcher too: {__name__="process_cpu:..."}.
+          if (m.op() != Matcher.Op.EQ) {
+            throw new FlameQLException(
+                "only '=' can select the profile type with " + m.name(), at, src);
+          }
+          if (!type.isEmpty() && !type.equals(m.value())) {
+            throw new FlameQLException(
+                "the profile type is given twice: '" + type + "' and '" + m.value() + "'", at, src);
+          }
+          type = m.value();
+        } else {
+          matchers.add(m);
+        }
         skipSpace();
         if (pos < src.length() && src.charAt(pos) == ',') {
           pos++;

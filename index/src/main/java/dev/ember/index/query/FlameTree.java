@@ -13,6 +13,7 @@ import java.util.Map;
  * <p>Not thread-safe: build one per query (or per partition and {@link #mergeFrom} them).
  */
 public final class FlameTree {
+  private final int maxNodes;
   private int[] parent = new int[1024];
   private int[] name = new int[1024];
   private long[] self = new long[1024];
@@ -25,7 +26,17 @@ public final class FlameTree {
   private int nameCount = 1;
   private final Map<String, Integer> nameIds = new HashMap<>();
 
+  /** A tree without a node limit (for tests and tools). */
   public FlameTree() {
+    this(Integer.MAX_VALUE);
+  }
+
+  /**
+   * A tree that refuses to grow beyond {@code maxNodes} nodes with a {@link QueryLimitException},
+   * so that a query over very many distinct stacks fails clearly instead of exhausting memory.
+   */
+  public FlameTree(int maxNodes) {
+    this.maxNodes = maxNodes;
     names[0] = "total";
   }
 
@@ -89,6 +100,13 @@ public final class FlameTree {
         return n;
       }
       slot = (slot + 1) & mask;
+    }
+    if (size >= maxNodes) {
+      throw new QueryLimitException(
+          "the merged call tree exceeds the limit of "
+              + maxNodes
+              + " nodes; narrow the time range or the selector",
+          "--query-max-tree-nodes");
     }
     int n = size++;
     if (size > parent.length) {
@@ -174,28 +192,100 @@ public final class FlameTree {
     addSelf(0, other.self[0]);
   }
 
+  /** Depth of a node: 0 for the root. */
+  public int depth(int node) {
+    int d = 0;
+    for (int n = node; n != 0; n = parent[n]) {
+      d++;
+    }
+    return d;
+  }
+
+  /** Frame names from the root's child down to {@code node}. */
+  public String[] path(int node) {
+    String[] out = new String[depth(node)];
+    int i = out.length;
+    for (int n = node; n != 0; n = parent[n]) {
+      out[--i] = names[name[n]];
+    }
+    return out;
+  }
+
+  /**
+   * Nodes in depth-first order with children sorted by name (the order every renderer uses),
+   * computed without recursion. The root comes first.
+   */
+  public int[] depthFirstOrder() {
+    int[][] children = sortedChildren();
+    int[] first = children[0];
+    int[] next = children[1];
+    int[] order = new int[size];
+    int[] stack = new int[Math.max(16, size)];
+    int sp = 0;
+    int k = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      int n = stack[--sp];
+      order[k++] = n;
+      // Push children in reverse so the first (by name) is visited first.
+      int count = 0;
+      for (int c = first[n]; c >= 0; c = next[c]) {
+        count++;
+      }
+      int at = sp + count;
+      for (int c = first[n]; c >= 0; c = next[c]) {
+        stack[--at] = c;
+      }
+      sp += count;
+    }
+    return order;
+  }
+
   /** Children lists sorted by name, for rendering: {@code [first child, next sibling]}. */
   int[][] sortedChildren() {
-    Integer[] order = new Integer[size - 1];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i + 1;
+    // Rank names alphabetically once, then sort (parent, rank) keys as primitives: (parent, name)
+    // is unique per node, so each key leads back to its node through the lookup table.
+    Integer[] byName = new Integer[nameCount];
+    for (int i = 0; i < nameCount; i++) {
+      byName[i] = i;
     }
-    // Sort by (parent, name) so each parent's children are contiguous and alphabetical.
-    Arrays.sort(
-        order,
-        (a, b) -> {
-          int c = Integer.compare(parent[a], parent[b]);
-          return c != 0 ? c : names[name[a]].compareTo(names[name[b]]);
-        });
+    Arrays.sort(byName, (a, b) -> names[a].compareTo(names[b]));
+    int[] rank = new int[nameCount];
+    int[] nameOfRank = new int[nameCount];
+    for (int r = 0; r < nameCount; r++) {
+      rank[byName[r]] = r;
+      nameOfRank[r] = byName[r];
+    }
+    long[] keys = new long[size - 1];
+    for (int n = 1; n < size; n++) {
+      keys[n - 1] = ((long) parent[n] << 32) | rank[name[n]];
+    }
+    Arrays.sort(keys);
     int[] first = new int[size];
     int[] next = new int[size];
     Arrays.fill(first, -1);
     Arrays.fill(next, -1);
-    for (int i = order.length - 1; i >= 0; i--) {
-      int n = order[i];
-      next[n] = first[parent[n]];
-      first[parent[n]] = n;
+    for (int i = keys.length - 1; i >= 0; i--) {
+      int p = (int) (keys[i] >>> 32);
+      int n = find(p, nameOfRank[(int) keys[i]]);
+      next[n] = first[p];
+      first[p] = n;
     }
     return new int[][] {first, next};
+  }
+
+  /** The child of {@code p} named {@code nameId}, or -1. */
+  public int find(int p, int nameId) {
+    int slot = hash(p, nameId) & mask;
+    while (true) {
+      int n = table[slot];
+      if (n == 0) {
+        return -1;
+      }
+      if (parent[n] == p && name[n] == nameId) {
+        return n;
+      }
+      slot = (slot + 1) & mask;
+    }
   }
 }

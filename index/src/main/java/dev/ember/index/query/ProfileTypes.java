@@ -14,10 +14,12 @@ public final class ProfileTypes {
   private ProfileTypes() {}
 
   /**
-   * Returns the matching stored type; throws {@link IllegalArgumentException} when none or many.
+   * Returns the matching stored type; a full five-part ID is returned as is. Throws {@link
+   * IllegalArgumentException} when a shorter form matches no stored type or several.
    */
   public static String resolve(String requested, Collection<String> stored) {
-    if (stored.contains(requested)) {
+    if (stored.contains(requested) || requested.split(":", -1).length == 5) {
+      // A full ID is unambiguous: when nothing of it is stored, the answer is simply empty.
       return requested;
     }
     List<String> candidates = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.ember.index.store;
 
 import dev.ember.index.query.FlameTree;
-import dev.ember.index.query.ProfileTypes;
+import dev.ember.index.query.QueryContext;
 import dev.ember.index.query.Selection;
 import dev.ember.wire.ProfileRef;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
@@ -120,28 +120,9 @@ public final class LuceneProfileStore implements ProfileStore {
 
   @Override
   public FlameTree merge(String tenant, Selection selection) throws IOException {
-    FlameTree tree = new FlameTree();
-    TenantStore t = tenant(tenant, false);
-    if (t == null) {
-      return tree;
+    try (ProfileQueries q = queries(1)) {
+      return q.merge(tenant, selection, QueryContext.defaults()).tree();
     }
-    long from = selection.fromNanos();
-    long until = selection.untilNanos();
-    List<Partition> partitions = t.overlapping(from, until);
-    String type = ProfileTypes.resolve(selection.query().profileType(), typesIn(partitions));
-    for (Partition p : partitions) {
-      PartitionScan scan = new PartitionScan(p);
-      IntLongMap values =
-          scan.values(
-              type,
-              selection.query().seriesMatchers(),
-              selection.query().sampleMatchers(),
-              from,
-              until);
-      scan.addTo(tree, values);
-    }
-    tree.computeTotals();
-    return tree;
   }
 
   @Override
@@ -190,5 +171,20 @@ public final class LuceneProfileStore implements ProfileStore {
     if (first != null) {
       throw first;
     }
+  }
+
+  /**
+   * The query engine over this store, with its own pool of {@code parallelism} threads (1: queries
+   * run on their callers' threads); close it before the store.
+   */
+  @Override
+  public ProfileQueries queries(int parallelism) {
+    return new LuceneQueries(this::partitions, parallelism);
+  }
+
+  /** The tenant's partitions overlapping [from, until), oldest first; none for a new tenant. */
+  List<Partition> partitions(String tenant, long fromNanos, long untilNanos) throws IOException {
+    TenantStore t = tenant(tenant, false);
+    return t == null ? List.of() : t.overlapping(fromNanos, untilNanos);
   }
 }

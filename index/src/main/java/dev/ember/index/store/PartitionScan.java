@@ -2,13 +2,14 @@ package dev.ember.index.store;
 
 import dev.ember.index.query.FlameTree;
 import dev.ember.index.query.Matcher;
+import dev.ember.index.query.QueryContext;
 import dev.ember.proto.store.v1.StoredProfile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.LeafReaderContext;
@@ -23,22 +24,40 @@ import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermQuery;
 
 /**
- * Reads one partition for a merge: which series and which type the selection means here, then
- * either the partition's aggregates (when the range covers the partition and no per-sample matcher
- * is set) or the selected profiles themselves, found through Lucene. The result is per stack node
- * and is finally folded into a name-keyed {@link FlameTree}.
+ * The read primitives of one partition for one query: which type and series the selection means
+ * here (matched in memory against the partition's symbols), which profiles Lucene finds for them,
+ * reading and filtering those profiles, and folding per-stack-node values into a name-keyed {@link
+ * FlameTree}.
+ *
+ * <p>Consistency: a scan holds one Lucene searcher and takes its symbols snapshot after it, so
+ * every profile the searcher can find refers only to symbols the snapshot holds. Aggregates are
+ * copied later and may hold newer stack nodes: {@link #refreshSymbols} then takes a newer snapshot
+ * (symbols only grow, so ids resolved before stay valid). Close the scan to release the searcher.
  */
-final class PartitionScan {
-  private final Partition partition;
-  private final Symbols symbols;
+final class PartitionScan implements AutoCloseable {
+  final Partition partition;
+  private final IndexSearcher searcher;
+  Symbols symbols;
 
-  PartitionScan(Partition partition) {
+  PartitionScan(Partition partition) throws IOException {
     this.partition = partition;
+    this.searcher = partition.acquireSearcher();
     this.symbols = partition.symbols();
   }
 
-  Symbols symbols() {
-    return symbols;
+  /** Takes a newer symbols snapshot, after reading data that may be newer than the searcher. */
+  void refreshSymbols() {
+    symbols = partition.symbols();
+  }
+
+  @Override
+  public void close() throws IOException {
+    partition.release(searcher);
+  }
+
+  /** True when [from, until) covers the whole partition. */
+  boolean covered(long from, long until) {
+    return from <= partition.startNanos && partition.endNanos <= until;
   }
 
   /** The partition's id for a type ID string, or -1. */
@@ -51,125 +70,188 @@ final class PartitionScan {
     return -1;
   }
 
-  /** Series whose labels satisfy every matcher (Prometheus semantics). */
-  Set<Integer> matchingSeries(List<Matcher> matchers) {
-    Set<Integer> out = new TreeSet<>();
-    for (int s = 1; s < symbols.seriesCount(); s++) {
-      int[] pairs = symbols.seriesPairs(s);
-      boolean ok = true;
-      for (Matcher m : matchers) {
-        String value = null;
-        for (int i = 0; i < pairs.length; i += 2) {
-          if (symbols.string(pairs[i]).equals(m.name())) {
-            value = symbols.string(pairs[i + 1]);
-            break;
-          }
-        }
-        if (!m.matches(value)) {
-          ok = false;
-          break;
-        }
+  /** The value of label {@code name} in a series, or null. */
+  String label(int series, String name) {
+    int[] pairs = symbols.seriesPairs(series);
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (symbols.string(pairs[i]).equals(name)) {
+        return symbols.string(pairs[i + 1]);
       }
-      if (ok) {
-        out.add(s);
-      }
+    }
+    return null;
+  }
+
+  /** The labels of a series as a map. */
+  Map<String, String> labels(int series) {
+    int[] pairs = symbols.seriesPairs(series);
+    Map<String, String> out = new HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      out.put(symbols.string(pairs[i]), symbols.string(pairs[i + 1]));
     }
     return out;
   }
 
-  /** Sums the selected samples per stack node. */
-  IntLongMap values(
-      String type,
-      List<Matcher> seriesMatchers,
-      List<Matcher> sampleMatchers,
-      long from,
-      long until)
-      throws IOException {
-    IntLongMap values = new IntLongMap(1024);
-    int typeId = typeId(type);
-    if (typeId < 0) {
-      return values;
+  /**
+   * Series whose labels satisfy every matcher (Prometheus semantics), ascending. A matcher's answer
+   * is cached per value string, since many series share values.
+   */
+  int[] matchingSeries(List<Matcher> matchers) {
+    int count = symbols.seriesCount();
+    int[] out = new int[Math.max(0, count - 1)];
+    int n = 0;
+    List<Map<Integer, Boolean>> cache = new ArrayList<>();
+    for (int i = 0; i < matchers.size(); i++) {
+      cache.add(new HashMap<>());
     }
-    Set<Integer> series = matchingSeries(seriesMatchers);
-    if (series.isEmpty()) {
-      return values;
-    }
-    SampleFilter filter = new SampleFilter(sampleMatchers, symbols);
-    boolean whole = from <= partition.startNanos && partition.endNanos <= until;
-    if (whole && filter.isEmpty()) {
-      partition.addAggregates(series, typeId, values);
-      return values;
-    }
-    for (long offset : offsets(type, series, sampleMatchers, from, until)) {
-      StoredProfile p = partition.readProfile(offset);
-      boolean links = p.getLinksCount() > 0;
-      boolean sets = p.getAttributeSetsCount() > 0;
-      for (int i = 0; i < p.getStacksCount(); i++) {
-        if (filter.isEmpty()
-            || filter.accepts(links ? p.getLinks(i) : 0, sets ? p.getAttributeSets(i) : 0)) {
-          values.add(p.getStacks(i), p.getValues(i));
+    for (int s = 1; s < count; s++) {
+      int[] pairs = symbols.seriesPairs(s);
+      boolean ok = true;
+      for (int m = 0; m < matchers.size() && ok; m++) {
+        Matcher matcher = matchers.get(m);
+        int valueId = 0;
+        for (int i = 0; i < pairs.length; i += 2) {
+          if (symbols.string(pairs[i]).equals(matcher.name())) {
+            valueId = pairs[i + 1];
+            break;
+          }
         }
+        ok =
+            cache
+                .get(m)
+                .computeIfAbsent(valueId, v -> matcher.matches(v == 0 ? null : symbols.string(v)));
+      }
+      if (ok) {
+        out[n++] = s;
       }
     }
-    return values;
+    return Arrays.copyOf(out, n);
   }
 
-  /** Log offsets of the profiles of the given type and series in [from, until). */
-  List<Long> offsets(
-      String type, Set<Integer> series, List<Matcher> sampleMatchers, long from, long until)
-      throws IOException {
+  /**
+   * The Lucene query for profiles of a type (null: any) and series (null: any) in [from, until);
+   * exact per-sample matchers on indexed values narrow the candidates before any profile is read.
+   */
+  static Query profilesQuery(
+      String type, int[] series, List<Matcher> sampleMatchers, long from, long until) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
-    q.add(new TermQuery(new Term(Fields.TYPE, type)), BooleanClause.Occur.FILTER);
+    if (type != null) {
+      q.add(new TermQuery(new Term(Fields.TYPE, type)), BooleanClause.Occur.FILTER);
+    }
     q.add(LongPoint.newRangeQuery(Fields.TIME, from, until - 1), BooleanClause.Occur.FILTER);
-    q.add(
-        IntPoint.newSetQuery(Fields.SERIES, series.stream().mapToInt(i -> i).toArray()),
-        BooleanClause.Occur.FILTER);
+    if (series != null) {
+      q.add(IntPoint.newSetQuery(Fields.SERIES, series), BooleanClause.Occur.FILTER);
+    }
     for (Matcher m : sampleMatchers) {
-      // Exact matchers on indexed sample values narrow the candidates before any profile is read.
       if (m.op() == Matcher.Op.EQ && !m.value().isEmpty()) {
-        String field =
-            switch (m.name()) {
-              case "trace_id" -> Fields.TRACE;
-              case "span_id" -> Fields.SPAN;
-              default -> Fields.ATTRIBUTE_PREFIX + m.name();
-            };
-        q.add(new TermQuery(new Term(field, m.value())), BooleanClause.Occur.FILTER);
+        q.add(
+            new TermQuery(new Term(sampleField(m.name()), m.value())), BooleanClause.Occur.FILTER);
       }
     }
-    return collectOffsets(q.build());
+    return q.build();
   }
 
-  List<Long> collectOffsets(Query query) throws IOException {
-    IndexSearcher searcher = partition.acquireSearcher();
-    try {
-      List<Long> offsets = new ArrayList<>();
-      searcher.search(
-          query,
-          new SimpleCollector() {
-            private NumericDocValues off;
+  /** The Lucene field holding a per-sample label's values. */
+  static String sampleField(String label) {
+    return switch (label) {
+      case "trace_id" -> Fields.TRACE;
+      case "span_id" -> Fields.SPAN;
+      default -> Fields.ATTRIBUTE_PREFIX + label;
+    };
+  }
 
-            @Override
-            protected void doSetNextReader(LeafReaderContext ctx) throws IOException {
-              off = ctx.reader().getNumericDocValues(Fields.OFFSET);
-            }
+  /** One profile document as the doc values describe it. */
+  record Doc(long time, int series, long offset, long total) {}
 
-            @Override
-            public void collect(int doc) throws IOException {
-              if (off != null && off.advanceExact(doc)) {
-                offsets.add(off.longValue());
-              }
-            }
+  /** The documents a query matches, sorted by log offset (the log is then read front to back). */
+  List<Doc> docs(Query query, QueryContext ctx) throws IOException {
+    List<Doc> docs = new ArrayList<>();
+    searcher.search(
+        query,
+        new SimpleCollector() {
+          private NumericDocValues time;
+          private NumericDocValues series;
+          private NumericDocValues offset;
+          private NumericDocValues total;
 
-            @Override
-            public ScoreMode scoreMode() {
-              return ScoreMode.COMPLETE_NO_SCORES;
+          @Override
+          protected void doSetNextReader(LeafReaderContext leaf) throws IOException {
+            ctx.check();
+            time = leaf.reader().getNumericDocValues(Fields.TIME);
+            series = leaf.reader().getNumericDocValues(Fields.SERIES);
+            offset = leaf.reader().getNumericDocValues(Fields.OFFSET);
+            total = leaf.reader().getNumericDocValues(Fields.TOTAL);
+          }
+
+          @Override
+          public void collect(int doc) throws IOException {
+            if (offset != null && offset.advanceExact(doc)) {
+              docs.add(
+                  new Doc(
+                      value(time, doc),
+                      (int) value(series, doc),
+                      offset.longValue(),
+                      value(total, doc)));
             }
-          });
-      offsets.sort(null); // read the log front to back
-      return offsets;
-    } finally {
-      partition.release(searcher);
+          }
+
+          @Override
+          public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+          }
+        });
+    docs.sort((a, b) -> Long.compare(a.offset(), b.offset()));
+    return docs;
+  }
+
+  private static long value(NumericDocValues dv, int doc) throws IOException {
+    return dv != null && dv.advanceExact(doc) ? dv.longValue() : 0;
+  }
+
+  /** Whether any document matches. */
+  boolean any(Query query) throws IOException {
+    return searcher.count(query) > 0;
+  }
+
+  IndexSearcher searcher() {
+    return searcher;
+  }
+
+  StoredProfile read(long offset) throws IOException {
+    return partition.readProfile(offset);
+  }
+
+  /**
+   * Sums the samples of the given profiles that pass the filter, per stack node, checking for
+   * cancellation between profiles.
+   */
+  void addProfiles(List<Doc> docs, SampleFilter filter, IntLongMap into, QueryContext ctx)
+      throws IOException {
+    long samples = 0;
+    for (Doc d : docs) {
+      ctx.check();
+      StoredProfile p = read(d.offset());
+      samples += p.getStacksCount();
+      addSamples(p, filter, into);
     }
+    ctx.addProfiles(docs.size(), samples);
+  }
+
+  static void addSamples(StoredProfile p, SampleFilter filter, IntLongMap into) {
+    boolean links = p.getLinksCount() > 0;
+    boolean sets = p.getAttributeSetsCount() > 0;
+    boolean all = filter.isEmpty();
+    for (int i = 0; i < p.getStacksCount(); i++) {
+      if (all || filter.accepts(links ? p.getLinks(i) : 0, sets ? p.getAttributeSets(i) : 0)) {
+        into.add(p.getStacks(i), p.getValues(i));
+      }
+    }
+  }
+
+  /** A fresh tree holding the per-node values, limited to {@code maxNodes} nodes. */
+  FlameTree tree(IntLongMap values, int maxNodes) {
+    FlameTree tree = new FlameTree(maxNodes);
+    addTo(tree, values);
+    return tree;
   }
 
   /** Folds per-node values into a name-keyed tree, resolving each node's path once. */
@@ -211,5 +293,35 @@ final class PartitionScan {
       map[child] = parent;
     }
     return parent;
+  }
+
+  /**
+   * For every stack node, whether its call path contains a function named {@code frame}; parents
+   * precede children, so one forward pass suffices.
+   */
+  boolean[] pathsContaining(String frame) {
+    boolean[] fnIs = new boolean[symbols.fnCount()];
+    for (int f = 1; f < symbols.fnCount(); f++) {
+      fnIs[f] = symbols.functionName(f).equals(frame);
+    }
+    int nodes = symbols.nodeCount();
+    boolean[] contains = new boolean[nodes];
+    for (int n = 1; n < nodes; n++) {
+      contains[n] = contains[symbols.nodeParent(n)] || fnIs[symbols.nodeFunction(n)];
+    }
+    return contains;
+  }
+
+  /** The value of attribute {@code key} in a sample attribute set, or "". */
+  String attribute(int set, String key) {
+    if (set == 0) {
+      return "";
+    }
+    for (int a : symbols.attributeSet(set)) {
+      if (symbols.string(symbols.attributeKey(a)).equals(key)) {
+        return symbols.string(symbols.attributeValue(a));
+      }
+    }
+    return "";
   }
 }

@@ -29,4 +29,11 @@ public interface ProfileStore extends Closeable {
 
   /** The profile type IDs stored for the tenant in [from, until), sorted. */
   List<String> profileTypes(String tenant, long fromNanos, long untilNanos) throws IOException;
+
+  /**
+   * The query engine over this store (see {@link ProfileQueries}), working on up to {@code
+   * parallelism} partitions at once; limits come with each query's context. The caller closes it,
+   * before the store.
+   */
+  ProfileQueries queries(int parallelism);
 }

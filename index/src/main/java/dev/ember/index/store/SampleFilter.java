@@ -12,6 +12,9 @@ import java.util.List;
 final class SampleFilter {
   private static final HexFormat HEX = HexFormat.of();
 
+  /** Accepts every sample. */
+  static final SampleFilter NONE = new SampleFilter();
+
   private final List<Matcher> linkMatchers;
   private final List<Matcher> attributeMatchers;
   private final Symbols symbols;
@@ -30,6 +33,14 @@ final class SampleFilter {
     this.symbols = symbols;
     this.linkOk = new byte[symbols.linkCount()];
     this.setOk = new byte[symbols.attributeSetCount()];
+  }
+
+  private SampleFilter() {
+    this.linkMatchers = List.of();
+    this.attributeMatchers = List.of();
+    this.symbols = null;
+    this.linkOk = new byte[0];
+    this.setOk = new byte[0];
   }
 
   boolean isEmpty() {

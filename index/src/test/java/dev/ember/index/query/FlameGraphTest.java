@@ -17,8 +17,9 @@ class FlameGraphTest {
     assertThat(g.levels()).hasSize(3);
     assertThat(g.levels().get(0)).containsExactly(0, 10, 0, 0);
     assertThat(g.levels().get(1)).containsExactly(0, 10, 2, 1);
-    // Children sorted by name, left-aligned: a at x=0 (5), b at x=5 (3).
-    assertThat(g.levels().get(2)).containsExactly(0, 5, 5, 2, 0, 3, 3, 3);
+    // As in Pyroscope, children start after the parent's self (2), sorted by name: a at x=2 (5),
+    // then b right after it at x=7 (3).
+    assertThat(g.levels().get(2)).containsExactly(2, 5, 5, 2, 0, 3, 3, 3);
     assertThat(g.numTicks()).isEqualTo(10);
     assertThat(g.maxSelf()).isEqualTo(5);
   }

@@ -1,0 +1,1062 @@
+package dev.ember.index.store;
+
+import dev.ember.index.query.ContributorsResult;
+import dev.ember.index.query.DiffResult;
+import dev.ember.index.query.FlameQuery;
+import dev.ember.index.query.FlameTree;
+import dev.ember.index.query.LabelValues;
+import dev.ember.index.query.Matcher;
+import dev.ember.index.query.MergeResult;
+import dev.ember.index.query.ProfileDetail;
+import dev.ember.index.query.ProfileSummary;
+import dev.ember.index.query.ProfileTypes;
+import dev.ember.index.query.QueryCancelledException;
+import dev.ember.index.query.QueryContext;
+import dev.ember.index.query.QueryLimitException;
+import dev.ember.index.query.QueryLimits;
+import dev.ember.index.query.Selection;
+import dev.ember.index.query.SeriesResult;
+import dev.ember.index.query.SpanTotal;
+import dev.ember.index.query.TraceResult;
+import dev.ember.proto.store.v1.StoredProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
+
+/**
+ * The query engine over the embedded store. Every query picks the partitions overlapping its range
+ * (time pruning), resolves its profile type and series per partition in memory, and then works on
+ * the partitions in parallel on a fixed pool: a partition that the range covers entirely is
+ * answered from its pre-aggregated per-series totals without decoding a profile, the others (and
+ * any query with per-sample matchers) read the profiles Lucene finds. Each partition folds its
+ * values into its own call tree; the trees are then merged without recursion. Loops check the
+ * {@link QueryContext} so that a cancelled or overdue query stops promptly.
+ */
+final class LuceneQueries implements ProfileQueries {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
+  private static final Pattern SPAN_ID = Pattern.compile("[0-9a-f]{16}");
+  private static final Pattern PROFILE_ID = Pattern.compile("[0-9a-f]{32}");
+  private static final String CPU_TYPE = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
+
+  /** Where the partitions of a tenant come from: overlapping [from, until), oldest first. */
+  interface PartitionSource {
+    List<Partition> partitions(String tenant, long from, long until) throws IOException;
+  }
+
+  private final PartitionSource source;
+  private final ExecutorService pool;
+
+  /**
+   * @param parallelism how many partitions are worked on at once across all queries; 1 runs every
+   *     query on its caller's thread
+   */
+  LuceneQueries(PartitionSource source, int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException(
+          "query parallelism must be at least 1, got " + parallelism);
+    }
+    this.source = source;
+    if (parallelism == 1) {
+      this.pool = null;
+    } else {
+      AtomicInteger n = new AtomicInteger();
+      this.pool =
+          Executors.newFixedThreadPool(
+              parallelism,
+              r -> {
+                Thread t = new Thread(r, "ember-query-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+  }
+
+  // ---- merge and diff ----
+
+  @Override
+  public MergeResult merge(String tenant, Selection selection, QueryContext ctx)
+      throws IOException {
+    long from = selection.fromNanos();
+    long until = selection.untilNanos();
+    ctx.limits().checkRange(from, until);
+    List<Partition> parts = source.partitions(tenant, from, until);
+    String type = resolveType(selection.query().profileType(), parts);
+    FlameTree tree = mergeTrees(parts, type, selection, ctx);
+    return new MergeResult(tree, type, from, until, ctx.stats());
+  }
+
+  @Override
+  public DiffResult diff(String tenant, Selection left, Selection right, QueryContext ctx)
+      throws IOException {
+    ctx.limits().checkRange(left.fromNanos(), left.untilNanos());
+    ctx.limits().checkRange(right.fromNanos(), right.untilNanos());
+    List<Partition> lp = source.partitions(tenant, left.fromNanos(), left.untilNanos());
+    List<Partition> rp = source.partitions(tenant, right.fromNanos(), right.untilNanos());
+    // Each side resolves against the types of both ranges, so that a side without data still
+    // resolves a short name to the same ID as the other.
+    List<Partition> both = new ArrayList<>(lp);
+    both.addAll(rp);
+    String lt = resolveType(left.query().profileType(), both);
+    String rt = resolveType(right.query().profileType(), both);
+    if (!lt.equals(rt) && !lt.isEmpty() && !rt.isEmpty()) {
+      throw new IllegalArgumentException(
+          "both sides of a diff must have the same profile type, got '"
+              + lt
+              + "' and '"
+              + rt
+              + "'");
+    }
+    FlameTree l = mergeTrees(lp, lt, left, ctx);
+    FlameTree r = mergeTrees(rp, rt, right, ctx);
+    return new DiffResult(
+        new MergeResult(l, lt, left.fromNanos(), left.untilNanos(), ctx.stats()),
+        new MergeResult(r, rt, right.fromNanos(), right.untilNanos(), ctx.stats()));
+  }
+
+  private FlameTree mergeTrees(
+      List<Partition> parts, String type, Selection selection, QueryContext ctx)
+      throws IOException {
+    List<FlameTree> trees =
+        parallel(parts, ctx, scan -> mergePartition(scan, type, selection, ctx));
+    FlameTree out = null;
+    for (FlameTree t : trees) {
+      if (t == null) {
+        continue;
+      }
+      ctx.check();
+      if (out == null) {
+        out = t;
+      } else {
+        out.mergeFrom(t);
+      }
+    }
+    if (out == null) {
+      out = new FlameTree(ctx.limits().maxTreeNodes());
+    }
+    out.computeTotals();
+    return out;
+  }
+
+  private FlameTree mergePartition(
+      PartitionScan scan, String type, Selection selection, QueryContext ctx) throws IOException {
+    long from = selection.fromNanos();
+    long until = selection.untilNanos();
+    int typeId = scan.typeId(type);
+    if (typeId < 0) {
+      return null;
+    }
+    int[] series = seriesOf(scan, selection.query(), ctx);
+    if (series.length == 0) {
+      return null;
+    }
+    List<Matcher> sampleMatchers = selection.query().sampleMatchers();
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+    IntLongMap values = new IntLongMap(1024);
+    if (scan.covered(from, until) && filter.isEmpty()) {
+      scan.partition.addAggregates(setOf(series), typeId, values);
+      scan.refreshSymbols();
+      ctx.addPartition(true);
+    } else {
+      List<PartitionScan.Doc> docs =
+          scan.docs(PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx);
+      scan.addProfiles(docs, filter, values, ctx);
+      ctx.addPartition(false);
+    }
+    ctx.check();
+    return scan.tree(values, ctx.limits().maxTreeNodes());
+  }
+
+  private static int[] seriesOf(PartitionScan scan, FlameQuery query, QueryContext ctx) {
+    int[] series = scan.matchingSeries(query.seriesMatchers());
+    ctx.limits().checkSeries(series.length, "in partition " + scan.partition.dir.getFileName());
+    return series;
+  }
+
+  private static Set<Integer> setOf(int[] ids) {
+    Set<Integer> s = new java.util.HashSet<>(ids.length * 2);
+    for (int id : ids) {
+      s.add(id);
+    }
+    return s;
+  }
+
+  // ---- series ----
+
+  @Override
+  public SeriesResult series(
+      String tenant,
+      Selection selection,
+      long stepNanos,
+      List<String> groupBy,
+      SeriesResult.Aggregation aggregation,
+      QueryContext ctx)
+      throws IOException {
+    long from = selection.fromNanos();
+    long until = selection.untilNanos();
+    ctx.limits().checkRange(from, until);
+    if (stepNanos < 1_000_000L) {
+      throw new IllegalArgumentException("step must be at least 1ms, got " + stepNanos + "ns");
+    }
+    long points = (until - from + stepNanos - 1) / stepNanos;
+    if (points > QueryLimits.MAX_POINTS) {
+      throw new QueryLimitException(
+          "range / step gives "
+              + points
+              + " points, more than the limit of "
+              + QueryLimits.MAX_POINTS
+              + "; choose a larger step",
+          "step");
+    }
+    int n = (int) points;
+    List<Partition> parts = source.partitions(tenant, from, until);
+    String type = resolveType(selection.query().profileType(), parts);
+    List<Map<List<String>, long[][]>> partials =
+        parallel(
+            parts, ctx, scan -> seriesPartition(scan, type, selection, stepNanos, n, groupBy, ctx));
+    Map<List<String>, long[][]> groups = new TreeMap<>(LuceneQueries::compareLists);
+    for (Map<List<String>, long[][]> partial : partials) {
+      if (partial == null) {
+        continue;
+      }
+      for (Map.Entry<List<String>, long[][]> e : partial.entrySet()) {
+        long[][] acc = groups.computeIfAbsent(e.getKey(), k -> new long[2][n]);
+        for (int i = 0; i < n; i++) {
+          acc[0][i] += e.getValue()[0][i];
+          acc[1][i] += e.getValue()[1][i];
+        }
+      }
+      if (groups.size() > ctx.limits().maxSeries()) {
+        throw new QueryLimitException(
+            "the series query returns more than "
+                + ctx.limits().maxSeries()
+                + " groups; group by fewer labels or narrow the selector",
+            "--query-max-series");
+      }
+    }
+    List<SeriesResult.Series> out = new ArrayList<>();
+    for (Map.Entry<List<String>, long[][]> e : groups.entrySet()) {
+      Map<String, String> labels = new TreeMap<>();
+      for (int i = 0; i < groupBy.size(); i++) {
+        if (!e.getKey().get(i).isEmpty()) {
+          labels.put(groupBy.get(i), e.getKey().get(i));
+        }
+      }
+      long[] values = e.getValue()[0];
+      long[] counts = e.getValue()[1];
+      if (aggregation == SeriesResult.Aggregation.AVERAGE) {
+        for (int i = 0; i < n; i++) {
+          values[i] = counts[i] == 0 ? 0 : Math.round((double) values[i] / counts[i]);
+        }
+      }
+      out.add(new SeriesResult.Series(labels, values, counts));
+    }
+    return new SeriesResult(type, from, stepNanos, out, ctx.stats());
+  }
+
+  private static int compareLists(List<String> a, List<String> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      int c = a.get(i).compareTo(b.get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
+  }
+
+  private Map<List<String>, long[][]> seriesPartition(
+      PartitionScan scan,
+      String type,
+      Selection selection,
+      long step,
+      int points,
+      List<String> groupBy,
+      QueryContext ctx)
+      throws IOException {
+    long from = selection.fromNanos();
+    long until = selection.untilNanos();
+    if (scan.typeId(type) < 0) {
+      return null;
+    }
+    int[] series = seriesOf(scan, selection.query(), ctx);
+    if (series.length == 0) {
+      return null;
+    }
+    List<Matcher> sampleMatchers = selection.query().sampleMatchers();
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+    Map<Integer, long[][]> bySeries = new HashMap<>();
+    List<PartitionScan.Doc> docs =
+        scan.docs(PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx);
+    long decoded = 0;
+    long samples = 0;
+    for (PartitionScan.Doc d : docs) {
+      long value = d.total();
+      if (!filter.isEmpty()) {
+        if ((++decoded & 63) == 0) {
+          ctx.check();
+        }
+        StoredProfile p = scan.read(d.offset());
+        samples += p.getStacksCount();
+        value = 0;
+        boolean any = false;
+        for (int i = 0; i < p.getStacksCount(); i++) {
+          int link = p.getLinksCount() > 0 ? p.getLinks(i) : 0;
+          int set = p.getAttributeSetsCount() > 0 ? p.getAttributeSets(i) : 0;
+          if (filter.accepts(link, set)) {
+            value += p.getValues(i);
+            any = true;
+          }
+        }
+        if (!any) {
+          continue;
+        }
+      }
+      int bucket = (int) ((d.time() - from) / step);
+      long[][] acc = bySeries.computeIfAbsent(d.series(), s -> new long[2][points]);
+      acc[0][bucket] += value;
+      acc[1][bucket]++;
+    }
+    ctx.addProfiles(decoded, samples);
+    ctx.addPartition(false);
+    Map<List<String>, long[][]> groups = new HashMap<>();
+    for (Map.Entry<Integer, long[][]> e : bySeries.entrySet()) {
+      List<String> key = new ArrayList<>(groupBy.size());
+      for (String label : groupBy) {
+        String v = scan.label(e.getKey(), label);
+        key.add(v == null ? "" : v);
+      }
+      long[][] acc = groups.computeIfAbsent(key, k -> new long[2][points]);
+      for (int i = 0; i < points; i++) {
+        acc[0][i] += e.getValue()[0][i];
+        acc[1][i] += e.getValue()[1][i];
+      }
+    }
+    return groups;
+  }
+
+  // ---- labels and types ----
+
+  @Override
+  public List<String> profileTypes(String tenant, long from, long until, QueryContext ctx)
+      throws IOException {
+    checkRange(from, until, ctx);
+    List<Partition> parts = source.partitions(tenant, from, until);
+    List<Set<String>> partials = parallel(parts, ctx, scan -> typesWithData(scan, from, until));
+    TreeSet<String> out = new TreeSet<>();
+    for (Set<String> p : partials) {
+      out.addAll(p);
+    }
+    return List.copyOf(out);
+  }
+
+  private static Set<String> typesWithData(PartitionScan scan, long from, long until)
+      throws IOException {
+    Set<String> out = new TreeSet<>();
+    for (int t = 1; t < scan.symbols.typeCount(); t++) {
+      String type = scan.symbols.typeId(t);
+      // A type is interned only with a profile, so a covered partition has data of each.
+      if (scan.covered(from, until)
+          || scan.any(PartitionScan.profilesQuery(type, null, List.of(), from, until))) {
+        out.add(type);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> labelNames(
+      String tenant, FlameQuery query, long from, long until, QueryContext ctx) throws IOException {
+    checkRange(from, until, ctx);
+    List<Partition> parts = source.partitions(tenant, from, until);
+    String type = typeFilter(query, parts);
+    List<Set<String>> partials =
+        parallel(
+            parts,
+            ctx,
+            scan -> {
+              TreeSet<String> names = new TreeSet<>();
+              for (int s : seriesWithData(scan, type, query, from, until, ctx)) {
+                int[] pairs = scan.symbols.seriesPairs(s);
+                for (int i = 0; i < pairs.length; i += 2) {
+                  names.add(scan.symbols.string(pairs[i]));
+                }
+              }
+              return names;
+            });
+    TreeSet<String> out = new TreeSet<>();
+    for (Set<String> p : partials) {
+      out.addAll(p);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public LabelValues labelValues(
+      String tenant,
+      String name,
+      FlameQuery query,
+      long from,
+      long until,
+      int limit,
+      QueryContext ctx)
+      throws IOException {
+    checkRange(from, until, ctx);
+    checkLimit(limit);
+    if (name.equals("__name__") || name.equals("__profile_type__")) {
+      List<String> types = profileTypes(tenant, from, until, ctx);
+      return new LabelValues(
+          name, types.subList(0, Math.min(limit, types.size())), types.size() > limit);
+    }
+    List<Partition> parts = source.partitions(tenant, from, until);
+    String type = typeFilter(query, parts);
+    boolean sampleLabel = FlameQuery.SAMPLE_LABELS.contains(name);
+    List<TreeSet<String>> partials =
+        parallel(
+            parts,
+            ctx,
+            scan -> {
+              if (sampleLabel) {
+                return sampleLabelValues(scan, name, type, query, from, until, limit, ctx);
+              }
+              TreeSet<String> values = new TreeSet<>();
+              for (int s : seriesWithData(scan, type, query, from, until, ctx)) {
+                String v = scan.label(s, name);
+                if (v != null) {
+                  values.add(v);
+                }
+              }
+              return values;
+            });
+    TreeSet<String> all = new TreeSet<>();
+    for (TreeSet<String> p : partials) {
+      all.addAll(p);
+    }
+    List<String> values = new ArrayList<>(all);
+    boolean truncated = values.size() > limit;
+    return new LabelValues(name, truncated ? values.subList(0, limit) : values, truncated);
+  }
+
+  /** The type a label query is limited to, or null for any type. */
+  private String typeFilter(FlameQuery query, List<Partition> parts) {
+    if (query == null || query.profileType().isEmpty()) {
+      return null;
+    }
+    return resolveType(query.profileType(), parts);
+  }
+
+  /**
+   * Series of the partition with a profile in [from, until) (of the type, when given) that the
+   * query's series matchers select.
+   */
+  private static int[] seriesWithData(
+      PartitionScan scan, String type, FlameQuery query, long from, long until, QueryContext ctx)
+      throws IOException {
+    int[] candidates =
+        query == null
+            ? scan.matchingSeries(List.of())
+            : scan.matchingSeries(query.seriesMatchers());
+    List<Matcher> sampleMatchers = query == null ? List.of() : query.sampleMatchers();
+    // Every series of the symbols has a profile in the partition: it is interned with one.
+    if (type == null && scan.covered(from, until) && sampleMatchers.isEmpty()) {
+      return candidates;
+    }
+    if (type != null && scan.typeId(type) < 0) {
+      return new int[0];
+    }
+    BitSet present = new BitSet();
+    Query q = PartitionScan.profilesQuery(type, candidates, sampleMatchers, from, until);
+    for (PartitionScan.Doc d : scan.docs(q, ctx)) {
+      present.set(d.series());
+    }
+    return present.stream().toArray();
+  }
+
+  /**
+   * Values of a per-sample label: the terms of its Lucene field that occur in a profile the query
+   * selects, at most {@code limit + 1} (the extra one tells that the list was cut).
+   */
+  private static TreeSet<String> sampleLabelValues(
+      PartitionScan scan,
+      String name,
+      String type,
+      FlameQuery query,
+      long from,
+      long until,
+      int limit,
+      QueryContext ctx)
+      throws IOException {
+    TreeSet<String> out = new TreeSet<>();
+    if (type != null && scan.typeId(type) < 0) {
+      return out;
+    }
+    int[] series = query == null ? null : scan.matchingSeries(query.seriesMatchers());
+    if (series != null && series.length == 0) {
+      return out;
+    }
+    Query base =
+        PartitionScan.profilesQuery(
+            type, series, query == null ? List.of() : query.sampleMatchers(), from, until);
+    String field = PartitionScan.sampleField(name);
+    var searcher = scan.searcher();
+    Weight weight = searcher.createWeight(searcher.rewrite(base), ScoreMode.COMPLETE_NO_SCORES, 1f);
+    for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+      ctx.check();
+      Terms terms = leaf.reader().terms(field);
+      if (terms == null) {
+        continue;
+      }
+      Scorer scorer = weight.scorer(leaf);
+      if (scorer == null) {
+        continue;
+      }
+      FixedBitSet allowed = new FixedBitSet(leaf.reader().maxDoc());
+      DocIdSetIterator it = scorer.iterator();
+      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+        allowed.set(doc);
+      }
+      TermsEnum te = terms.iterator();
+      PostingsEnum postings = null;
+      int found = 0;
+      for (BytesRef term = te.next(); term != null && found <= limit; term = te.next()) {
+        postings = te.postings(postings, PostingsEnum.NONE);
+        for (int doc = postings.nextDoc();
+            doc != DocIdSetIterator.NO_MORE_DOCS;
+            doc = postings.nextDoc()) {
+          if (allowed.get(doc)) {
+            if (out.add(term.utf8ToString())) {
+              found++;
+            }
+            break;
+          }
+        }
+      }
+    }
+    while (out.size() > limit + 1) {
+      out.pollLast();
+    }
+    return out;
+  }
+
+  // ---- single profiles ----
+
+  @Override
+  public List<ProfileSummary> profiles(
+      String tenant, Selection selection, int limit, QueryContext ctx) throws IOException {
+    long from = selection.fromNanos();
+    long until = selection.untilNanos();
+    ctx.limits().checkRange(from, until);
+    checkLimit(limit);
+    List<Partition> parts = new ArrayList<>(source.partitions(tenant, from, until));
+    String type = resolveType(selection.query().profileType(), parts);
+    Collections.reverse(parts); // newest first; partitions do not overlap in time
+    List<ProfileSummary> out = new ArrayList<>();
+    List<Matcher> sampleMatchers = selection.query().sampleMatchers();
+    for (Partition part : parts) {
+      try (PartitionScan scan = new PartitionScan(part)) {
+        if (scan.typeId(type) < 0) {
+          continue;
+        }
+        int[] series = seriesOf(scan, selection.query(), ctx);
+        if (series.length == 0) {
+          continue;
+        }
+        SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+        List<PartitionScan.Doc> docs =
+            new ArrayList<>(
+                scan.docs(
+                    PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx));
+        docs.sort(
+            Comparator.comparingLong(PartitionScan.Doc::time)
+                .thenComparingLong(PartitionScan.Doc::offset)
+                .reversed());
+        ctx.addPartition(false);
+        for (PartitionScan.Doc d : docs) {
+          ctx.check();
+          StoredProfile p = scan.read(d.offset());
+          ctx.addProfiles(1, p.getStacksCount());
+          long total = 0;
+          int samples = 0;
+          for (int i = 0; i < p.getStacksCount(); i++) {
+            int link = p.getLinksCount() > 0 ? p.getLinks(i) : 0;
+            int set = p.getAttributeSetsCount() > 0 ? p.getAttributeSets(i) : 0;
+            if (filter.isEmpty() || filter.accepts(link, set)) {
+              total += p.getValues(i);
+              samples++;
+            }
+          }
+          if (samples == 0) {
+            continue;
+          }
+          out.add(
+              new ProfileSummary(
+                  HEX.formatHex(p.getId().toByteArray()),
+                  p.getTimeUnixNano(),
+                  p.getDurationNano(),
+                  type,
+                  scan.labels(d.series()),
+                  total,
+                  samples));
+          if (out.size() == limit) {
+            return out;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<ProfileDetail> profile(
+      String tenant, String id, long from, long until, QueryContext ctx) throws IOException {
+    String hex = id.toLowerCase(Locale.ROOT);
+    if (!PROFILE_ID.matcher(hex).matches()) {
+      throw new IllegalArgumentException(
+          "a profile id is 32 hex digits, got '" + id + "' (" + id.length() + " characters)");
+    }
+    ctx.limits().checkRange(from, until);
+    List<Partition> parts = new ArrayList<>(source.partitions(tenant, from, until));
+    Collections.reverse(parts);
+    for (Partition part : parts) {
+      ctx.check();
+      try (PartitionScan scan = new PartitionScan(part)) {
+        BooleanQuery.Builder q = new BooleanQuery.Builder();
+        q.add(new TermQuery(new Term(Fields.ID, hex)), BooleanClause.Occur.FILTER);
+        q.add(
+            org.apache.lucene.document.LongPoint.newRangeQuery(Fields.TIME, from, until - 1),
+            BooleanClause.Occur.FILTER);
+        List<PartitionScan.Doc> docs = scan.docs(q.build(), ctx);
+        if (docs.isEmpty()) {
+          continue;
+        }
+        PartitionScan.Doc d = docs.get(0);
+        StoredProfile p = scan.read(d.offset());
+        ctx.addProfiles(1, p.getStacksCount());
+        IntLongMap values = new IntLongMap(Math.max(16, p.getStacksCount()));
+        PartitionScan.addSamples(p, SampleFilter.NONE, values);
+        FlameTree tree = scan.tree(values, ctx.limits().maxTreeNodes());
+        tree.computeTotals();
+        ProfileSummary summary =
+            new ProfileSummary(
+                hex,
+                p.getTimeUnixNano(),
+                p.getDurationNano(),
+                scan.symbols.typeId(p.getProfileType()),
+                scan.labels(p.getSeries()),
+                p.getTotal(),
+                p.getStacksCount());
+        return Optional.of(new ProfileDetail(summary, p.getPeriod(), tree));
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ---- traces ----
+
+  /** A span's identity within one query: ids, name, service and profile type. */
+  private record SpanKey(
+      String traceId, String spanId, String spanName, String service, String type) {}
+
+  /** What one partition holds of a trace: a tree per type, and totals per span. */
+  private record TracePart(Map<String, FlameTree> trees, Map<SpanKey, Long> spans) {}
+
+  @Override
+  public TraceResult trace(
+      String tenant,
+      String traceId,
+      String spanId,
+      String profileType,
+      long from,
+      long until,
+      QueryContext ctx)
+      throws IOException {
+    String trace = traceId.toLowerCase(Locale.ROOT);
+    String span = spanId == null ? "" : spanId.toLowerCase(Locale.ROOT);
+    if (!TRACE_ID.matcher(trace).matches()) {
+      throw new IllegalArgumentException(
+          "a trace id is 32 hex digits, got '" + traceId + "' (" + traceId.length() + " chars)");
+    }
+    if (!span.isEmpty() && !SPAN_ID.matcher(span).matches()) {
+      throw new IllegalArgumentException(
+          "a span id is 16 hex digits, got '" + spanId + "' (" + spanId.length() + " chars)");
+    }
+    ctx.limits().checkRange(from, until);
+    List<Partition> parts = source.partitions(tenant, from, until);
+    String wanted =
+        profileType == null || profileType.isEmpty() ? null : resolveType(profileType, parts);
+    byte[] traceBytes = HEX.parseHex(trace);
+    byte[] spanBytes = span.isEmpty() ? null : HEX.parseHex(span);
+    List<TracePart> partials =
+        parallel(
+            parts,
+            ctx,
+            scan ->
+                tracePartition(scan, trace, span, traceBytes, spanBytes, wanted, from, until, ctx));
+    TreeSet<String> types = new TreeSet<>();
+    Map<SpanKey, Long> spans = new HashMap<>();
+    for (TracePart p : partials) {
+      types.addAll(p.trees().keySet());
+      p.spans().forEach((k, v) -> spans.merge(k, v, Long::sum));
+    }
+    String chosen = wanted;
+    if (chosen == null) {
+      chosen = types.contains(CPU_TYPE) ? CPU_TYPE : types.isEmpty() ? "" : types.first();
+    }
+    FlameTree tree = null;
+    for (TracePart p : partials) {
+      FlameTree t = p.trees().get(chosen);
+      if (t == null) {
+        continue;
+      }
+      if (tree == null) {
+        tree = t;
+      } else {
+        tree.mergeFrom(t);
+      }
+    }
+    if (tree == null) {
+      tree = new FlameTree();
+    }
+    tree.computeTotals();
+    List<SpanTotal> spanTotals = new ArrayList<>();
+    spans.forEach(
+        (k, v) ->
+            spanTotals.add(new SpanTotal(k.traceId, k.spanId, k.spanName, k.service, k.type, v)));
+    spanTotals.sort(
+        Comparator.comparing(SpanTotal::profileType)
+            .thenComparing(Comparator.comparingLong(SpanTotal::total).reversed())
+            .thenComparing(SpanTotal::spanId));
+    return new TraceResult(trace, span, chosen, List.copyOf(types), tree, spanTotals, ctx.stats());
+  }
+
+  private TracePart tracePartition(
+      PartitionScan scan,
+      String trace,
+      String span,
+      byte[] traceBytes,
+      byte[] spanBytes,
+      String wanted,
+      long from,
+      long until,
+      QueryContext ctx)
+      throws IOException {
+    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    q.add(new TermQuery(new Term(Fields.TRACE, trace)), BooleanClause.Occur.FILTER);
+    if (!span.isEmpty()) {
+      q.add(new TermQuery(new Term(Fields.SPAN, span)), BooleanClause.Occur.FILTER);
+    }
+    q.add(
+        org.apache.lucene.document.LongPoint.newRangeQuery(Fields.TIME, from, until - 1),
+        BooleanClause.Occur.FILTER);
+    List<PartitionScan.Doc> docs = scan.docs(q.build(), ctx);
+    Map<Integer, IntLongMap> valuesByType = new HashMap<>();
+    Map<SpanKey, Long> spans = new HashMap<>();
+    byte[] linkOk = new byte[scan.symbols.linkCount()]; // 0 unknown, 1 yes, 2 no
+    long samples = 0;
+    for (PartitionScan.Doc d : docs) {
+      ctx.check();
+      StoredProfile p = scan.read(d.offset());
+      samples += p.getStacksCount();
+      if (p.getLinksCount() == 0) {
+        continue;
+      }
+      int typeId = p.getProfileType();
+      String type = scan.symbols.typeId(typeId);
+      if (wanted != null && !wanted.equals(type)) {
+        continue;
+      }
+      String service = scan.label(p.getSeries(), "service_name");
+      IntLongMap values = valuesByType.computeIfAbsent(typeId, t -> new IntLongMap(256));
+      for (int i = 0; i < p.getStacksCount(); i++) {
+        int link = p.getLinks(i);
+        if (link == 0) {
+          continue;
+        }
+        if (linkOk[link] == 0) {
+          byte[] b = scan.symbols.link(link);
+          boolean ok =
+              Arrays.equals(b, 0, 16, traceBytes, 0, 16)
+                  && (spanBytes == null || Arrays.equals(b, 16, 24, spanBytes, 0, 8));
+          linkOk[link] = (byte) (ok ? 1 : 2);
+        }
+        if (linkOk[link] != 1) {
+          continue;
+        }
+        long v = p.getValues(i);
+        values.add(p.getStacks(i), v);
+        int set = p.getAttributeSetsCount() > 0 ? p.getAttributeSets(i) : 0;
+        SpanKey key =
+            new SpanKey(
+                trace,
+                HEX.formatHex(scan.symbols.link(link), 16, 24),
+                scan.attribute(set, "span_name"),
+                service == null ? "" : service,
+                type);
+        spans.merge(key, v, Long::sum);
+      }
+    }
+    ctx.addProfiles(docs.size(), samples);
+    ctx.addPartition(false);
+    Map<String, FlameTree> trees = new HashMap<>();
+    for (Map.Entry<Integer, IntLongMap> e : valuesByType.entrySet()) {
+      if (e.getValue().size() > 0) {
+        trees.put(
+            scan.symbols.typeId(e.getKey()), scan.tree(e.getValue(), ctx.limits().maxTreeNodes()));
+      }
+    }
+    return new TracePart(trees, spans);
+  }
+
+  // ---- frame contributors ----
+
+  /** The partition-local identity of a span's samples: link, attribute set and series ids. */
+  private record SampleKey(int link, int attributeSet, int series) {}
+
+  private record FramePart(long frameTotal, long linkedTotal, Map<SpanKey, Long> spans) {}
+
+  @Override
+  public ContributorsResult contributors(
+      String tenant, Selection selection, String frame, int limit, QueryContext ctx)
+      throws IOException {
+    if (frame == null || frame.isEmpty()) {
+      throw new IllegalArgumentException("the frame (a function name) is missing");
+    }
+    checkLimit(limit);
+    long from = selection.fromNanos();
+    long until = selection.untilNanos();
+    ctx.limits().checkRange(from, until);
+    List<Partition> parts = source.partitions(tenant, from, until);
+    String type = resolveType(selection.query().profileType(), parts);
+    List<FramePart> partials =
+        parallel(parts, ctx, scan -> framePartition(scan, type, selection, frame, ctx));
+    long frameTotal = 0;
+    long linked = 0;
+    Map<SpanKey, Long> spans = new HashMap<>();
+    for (FramePart p : partials) {
+      if (p == null) {
+        continue;
+      }
+      frameTotal += p.frameTotal();
+      linked += p.linkedTotal();
+      p.spans().forEach((k, v) -> spans.merge(k, v, Long::sum));
+    }
+    List<SpanTotal> top = new ArrayList<>();
+    spans.forEach(
+        (k, v) -> top.add(new SpanTotal(k.traceId, k.spanId, k.spanName, k.service, type, v)));
+    top.sort(
+        Comparator.comparingLong(SpanTotal::total)
+            .reversed()
+            .thenComparing(SpanTotal::traceId)
+            .thenComparing(SpanTotal::spanId));
+    int count = top.size();
+    return new ContributorsResult(
+        type,
+        frame,
+        frameTotal,
+        linked,
+        top.subList(0, Math.min(limit, count)),
+        count,
+        ctx.stats());
+  }
+
+  private FramePart framePartition(
+      PartitionScan scan, String type, Selection selection, String frame, QueryContext ctx)
+      throws IOException {
+    if (scan.typeId(type) < 0) {
+      return null;
+    }
+    int[] series = seriesOf(scan, selection.query(), ctx);
+    if (series.length == 0) {
+      return null;
+    }
+    boolean[] contains = scan.pathsContaining(frame);
+    boolean anyNode = false;
+    for (boolean c : contains) {
+      anyNode |= c;
+    }
+    if (!anyNode) {
+      return null; // no stack of this partition runs the frame: nothing to read
+    }
+    List<Matcher> sampleMatchers = selection.query().sampleMatchers();
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+    List<PartitionScan.Doc> docs =
+        scan.docs(
+            PartitionScan.profilesQuery(
+                type, series, sampleMatchers, selection.fromNanos(), selection.untilNanos()),
+            ctx);
+    long frameTotal = 0;
+    long linked = 0;
+    long samples = 0;
+    Map<SampleKey, Long> bySpan = new HashMap<>();
+    for (PartitionScan.Doc d : docs) {
+      ctx.check();
+      StoredProfile p = scan.read(d.offset());
+      samples += p.getStacksCount();
+      for (int i = 0; i < p.getStacksCount(); i++) {
+        if (!contains[p.getStacks(i)]) {
+          continue;
+        }
+        int link = p.getLinksCount() > 0 ? p.getLinks(i) : 0;
+        int set = p.getAttributeSetsCount() > 0 ? p.getAttributeSets(i) : 0;
+        if (!filter.isEmpty() && !filter.accepts(link, set)) {
+          continue;
+        }
+        long v = p.getValues(i);
+        frameTotal += v;
+        if (link != 0) {
+          linked += v;
+          bySpan.merge(new SampleKey(link, set, p.getSeries()), v, Long::sum);
+        }
+      }
+    }
+    ctx.addProfiles(docs.size(), samples);
+    ctx.addPartition(false);
+    Map<SpanKey, Long> spans = new HashMap<>();
+    for (Map.Entry<SampleKey, Long> e : bySpan.entrySet()) {
+      int set = e.getKey().attributeSet();
+      byte[] b = scan.symbols.link(e.getKey().link());
+      String service = scan.label(e.getKey().series(), "service_name");
+      spans.merge(
+          new SpanKey(
+              HEX.formatHex(b, 0, 16),
+              HEX.formatHex(b, 16, 24),
+              scan.attribute(set, "span_name"),
+              service == null ? "" : service,
+              type),
+          e.getValue(),
+          Long::sum);
+    }
+    return new FramePart(frameTotal, linked, spans);
+  }
+
+  // ---- shared ----
+
+  private static String resolveType(String requested, List<Partition> parts) {
+    TreeSet<String> types = new TreeSet<>();
+    for (Partition p : parts) {
+      Symbols s = p.symbols();
+      for (int i = 1; i < s.typeCount(); i++) {
+        types.add(s.typeId(i));
+      }
+    }
+    return ProfileTypes.resolve(requested, types);
+  }
+
+  private static void checkRange(long from, long until, QueryContext ctx) {
+    if (until <= from) {
+      throw new IllegalArgumentException(
+          "the time range is empty: until (" + until + ") must be after from (" + from + ")");
+    }
+    ctx.limits().checkRange(from, until);
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1 || limit > QueryLimits.MAX_RESULTS) {
+      throw new IllegalArgumentException(
+          "limit must be from 1 to " + QueryLimits.MAX_RESULTS + ", got " + limit);
+    }
+  }
+
+  /** Work on one partition; returns null when the partition has nothing for the query. */
+  private interface PartitionTask<T> {
+    T run(PartitionScan scan) throws IOException;
+  }
+
+  /**
+   * Runs a task per partition, in parallel on the pool (or inline for one partition or no pool),
+   * and returns the results in partition order. The first failure cancels the others.
+   */
+  private <T> List<T> parallel(List<Partition> parts, QueryContext ctx, PartitionTask<T> task)
+      throws IOException {
+    List<T> out = new ArrayList<>(parts.size());
+    if (pool == null || parts.size() <= 1) {
+      for (Partition p : parts) {
+        ctx.check();
+        try (PartitionScan scan = new PartitionScan(p)) {
+          out.add(task.run(scan));
+        }
+      }
+      return out;
+    }
+    List<Future<T>> futures = new ArrayList<>(parts.size());
+    for (Partition p : parts) {
+      futures.add(
+          pool.submit(
+              () -> {
+                ctx.check();
+                try (PartitionScan scan = new PartitionScan(p)) {
+                  return task.run(scan);
+                }
+              }));
+    }
+    try {
+      for (Future<T> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (ExecutionException e) {
+      ctx.cancel("another part of the query failed");
+      for (Future<T> f : futures) {
+        f.cancel(false);
+      }
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      } else if (cause instanceof UncheckedIOException uio) {
+        throw uio.getCause();
+      } else if (cause instanceof RuntimeException re) {
+        throw re;
+      } else if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    } catch (InterruptedException e) {
+      ctx.cancel("the query thread was interrupted");
+      for (Future<T> f : futures) {
+        f.cancel(false);
+      }
+      Thread.currentThread().interrupt();
+      throw new QueryCancelledException("the query was interrupted", false);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+}
