@@ -1,7 +1,9 @@
 package dev.ember.backend;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ember.index.query.QueryLimits;
 import dev.ember.index.store.LuceneProfileStore;
+import dev.ember.index.store.ProfileQueries;
 import dev.ember.index.store.ProfileStore;
 import dev.ember.index.store.StoreConfig;
 import io.grpc.Server;
@@ -27,16 +29,18 @@ public final class Backend implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(Backend.class.getName());
 
   private final ProfileStore store;
+  private final ProfileQueries queries;
   private final Server grpc;
   private final HttpServer http;
   private final HealthStatusManager health;
   private final ExecutorService httpExecutor;
   private volatile boolean ready;
 
-  private Backend(BackendConfig config) throws IOException {
+  private Backend(BackendConfig config, QueryLimits limits, int queryThreads) throws IOException {
     StoreConfig storeConfig =
         new StoreConfig(config.dataDir(), config.partition(), StoreConfig.DEFAULT_COMMIT_INTERVAL);
     this.store = new LuceneProfileStore(storeConfig);
+    this.queries = store.queries(queryThreads);
     try {
       this.health = new HealthStatusManager();
       OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(store);
@@ -46,6 +50,9 @@ public final class Backend implements AutoCloseable {
                   new InetSocketAddress(config.bindAddress(), config.grpcPort()))
               .maxInboundMessageSize(config.maxMessageBytes())
               .addService(ServerInterceptors.intercept(receiver.definition(), tenants))
+              .addService(
+                  ServerInterceptors.intercept(
+                      new QueryGrpcService(queries, limits, Clock.systemUTC()), tenants))
               .addService(health.getHealthService())
               .addService(ProtoReflectionServiceV1.newInstance())
               .build()
@@ -54,7 +61,8 @@ public final class Backend implements AutoCloseable {
       this.http =
           HttpServer.create(new InetSocketAddress(config.bindAddress(), config.httpPort()), 128);
       http.setExecutor(httpExecutor);
-      new HttpApi(store, () -> ready, Clock.systemUTC(), config.requireTenant()).register(http);
+      new HttpApi(queries, limits, () -> ready, Clock.systemUTC(), config.requireTenant())
+          .register(http);
       http.start();
       health.setStatus("", ServingStatus.SERVING);
       ready = true;
@@ -70,13 +78,20 @@ public final class Backend implements AutoCloseable {
               + ", data in "
               + config.dataDir().toAbsolutePath());
     } catch (IOException | RuntimeException e) {
+      queries.close();
       store.close();
       throw e;
     }
   }
 
   public static Backend start(BackendConfig config) throws IOException {
-    return new Backend(config);
+    return start(config, QueryLimits.DEFAULTS, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Starts with query limits and the number of threads that work on query partitions. */
+  public static Backend start(BackendConfig config, QueryLimits limits, int queryThreads)
+      throws IOException {
+    return new Backend(config, limits, queryThreads);
   }
 
   public int grpcPort() {
@@ -106,6 +121,7 @@ public final class Backend implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     httpExecutor.shutdown();
+    queries.close();
     store.close();
   }
 }

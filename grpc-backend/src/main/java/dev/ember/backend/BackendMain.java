@@ -59,6 +59,10 @@ public final class BackendMain implements Callable<Integer> {
       description = "Reject requests without X-Scope-OrgID instead of using tenant 'anonymous'.")
   boolean requireTenant;
 
+  @CommandLine.Mixin QueryOptions query = new QueryOptions();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BackendMain()).execute(args));
   }
@@ -74,7 +78,7 @@ public final class BackendMain implements Callable<Integer> {
             parseDuration(partition),
             maxMessageMiB << 20,
             requireTenant);
-    Backend backend = Backend.start(config);
+    Backend backend = Backend.start(config, query.limits(spec.commandLine()), query.threads());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

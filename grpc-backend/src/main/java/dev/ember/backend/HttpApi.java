@@ -4,15 +4,12 @@ import com.google.gson.stream.JsonWriter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import dev.ember.index.query.FlameGraph;
-import dev.ember.index.query.FlameQL;
-import dev.ember.index.query.FlameQuery;
-import dev.ember.index.query.FlameTree;
-import dev.ember.index.query.ProfileTypes;
-import dev.ember.index.query.Selection;
-import dev.ember.index.query.TimeExpressions;
-import dev.ember.index.store.ProfileStore;
+import dev.ember.index.query.QueryCancelledException;
+import dev.ember.index.query.QueryLimitException;
+import dev.ember.index.query.QueryLimits;
+import dev.ember.index.store.ProfileQueries;
 import dev.ember.index.store.Tenants;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -29,34 +25,41 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The HTTP side of the backend: readiness, the query API and the UI's static assets, on the JDK's
- * built-in server with one virtual thread per request. Errors in a request answer 400 with a
- * message naming the problem; nothing a client sends can stop the server.
+ * The HTTP side of the backend: routing, readiness, the UI's static assets, and the helpers the
+ * query handlers share ({@link QueryApi} for {@code /api/v1/}, {@link PyroscopeApi} for {@code
+ * /pyroscope/}). Runs on the JDK's built-in server with one virtual thread per request. A bad
+ * request answers 400 with a message naming the problem (JSON under {@code /api/v1/}, plain text
+ * elsewhere); nothing a client sends can stop the server.
  */
 final class HttpApi {
   private static final Logger logger = Logger.getLogger(HttpApi.class.getName());
-  static final int DEFAULT_MAX_NODES = 8192;
-  static final int MAX_NODES_LIMIT = 1 << 20;
 
-  private final ProfileStore store;
   private final BooleanSupplier ready;
-  private final Clock clock;
+  private final QueryApi queryApi;
+  private final PyroscopeApi pyroscopeApi;
   private final boolean requireTenant;
 
-  HttpApi(ProfileStore store, BooleanSupplier ready, Clock clock, boolean requireTenant) {
-    this.store = store;
+  HttpApi(
+      ProfileQueries queries,
+      QueryLimits limits,
+      BooleanSupplier ready,
+      Clock clock,
+      boolean requireTenant) {
     this.ready = ready;
-    this.clock = clock;
     this.requireTenant = requireTenant;
+    QueryRunner runner = new QueryRunner(limits);
+    this.queryApi = new QueryApi(this, queries, runner, clock);
+    this.pyroscopeApi = new PyroscopeApi(this, queries, runner, clock);
   }
 
   void register(HttpServer server) {
-    server.createContext("/ready", wrap(this::ready));
-    server.createContext("/pyroscope/render", wrap(this::render));
-    server.createContext("/", wrap(this::ui));
+    server.createContext("/ready", wrap(this::ready, false));
+    server.createContext("/api/v1/", wrap(queryApi::handle, true));
+    server.createContext("/pyroscope/", wrap(pyroscopeApi::handle, false));
+    server.createContext("/", wrap(this::ui, false));
   }
 
-  /** A request failure that maps to an HTTP status with a plain-text message. */
+  /** A request failure that maps to an HTTP status with a message. */
   static final class HttpError extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final int status;
@@ -71,23 +74,67 @@ final class HttpApi {
     void handle(HttpExchange exchange) throws IOException;
   }
 
-  private HttpHandler wrap(Handler h) {
+  private HttpHandler wrap(Handler h, boolean jsonErrors) {
     return exchange -> {
       try {
         h.handle(exchange);
-      } catch (HttpError e) {
-        sendText(exchange, e.status, e.getMessage());
-      } catch (IllegalArgumentException e) {
-        sendText(exchange, 400, e.getMessage());
-      } catch (IOException | UncheckedIOException e) {
+      } catch (QueryCancelledException e) {
+        if (e.timedOut()) {
+          sendError(exchange, 503, e.getMessage(), jsonErrors);
+        } else {
+          logger.log(Level.FINE, "query cancelled: " + exchange.getRequestURI(), e);
+        }
+      } catch (UncheckedIOException e) {
+        logger.log(Level.FINE, "I/O error on " + exchange.getRequestURI(), e);
+      } catch (IOException e) {
         logger.log(Level.FINE, "I/O error on " + exchange.getRequestURI(), e);
       } catch (RuntimeException e) {
-        logger.log(Level.WARNING, "internal error on " + exchange.getRequestURI(), e);
-        sendText(exchange, 500, "internal error: " + e);
+        int status = status(e);
+        if (status >= 500) {
+          logger.log(Level.WARNING, "internal error on " + exchange.getRequestURI(), e);
+        }
+        sendError(exchange, status, message(e), jsonErrors);
       } finally {
         exchange.close();
       }
     };
+  }
+
+  /** The HTTP status for a failure of a request or a query. */
+  static int status(Throwable e) {
+    if (e instanceof HttpError h) {
+      return h.status;
+    } else if (e instanceof QueryCancelledException c) {
+      return c.timedOut() ? 503 : 499;
+    } else if (e instanceof IllegalArgumentException) {
+      return 400;
+    } else if (e instanceof StorageError) {
+      return 500;
+    }
+    return 500;
+  }
+
+  /** The message for a failure; limits name the option that raises them. */
+  static String message(Throwable e) {
+    if (e instanceof QueryLimitException l) {
+      return l.getMessage() + " (limit: " + l.setting() + ")";
+    } else if (e instanceof HttpError || e instanceof IllegalArgumentException) {
+      return e.getMessage();
+    } else if (e instanceof QueryCancelledException) {
+      return e.getMessage();
+    } else if (e instanceof StorageError) {
+      return e.getMessage();
+    }
+    return "internal error: " + e;
+  }
+
+  /** A storage failure while answering a query (the query itself was fine). */
+  static final class StorageError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StorageError(IOException cause) {
+      super("storage error while reading profiles: " + cause.getMessage(), cause);
+    }
   }
 
   private void ready(HttpExchange ex) throws IOException {
@@ -95,40 +142,6 @@ final class HttpApi {
       sendText(ex, 200, "ready");
     } else {
       sendText(ex, 503, "starting");
-    }
-  }
-
-  private void render(HttpExchange ex) throws IOException {
-    requireGet(ex);
-    Map<String, String> q = query(ex);
-    String tenant = tenant(ex);
-    Instant now = clock.instant();
-    FlameQuery query = FlameQL.parse(required(q, "query"));
-    long from = TimeExpressions.parse(q.getOrDefault("from", "now-1h"), now);
-    long until = TimeExpressions.parse(q.getOrDefault("until", "now"), now);
-    int maxNodes = maxNodes(q);
-    Selection selection = new Selection(query, from, until);
-    String type =
-        ProfileTypes.resolve(query.profileType(), store.profileTypes(tenant, from, until));
-    FlameTree tree = store.merge(tenant, selection);
-    FlameGraph graph = FlameGraph.of(tree, maxNodes);
-    sendJson(ex, w -> FlamebearerJson.write(w, graph, type));
-  }
-
-  static int maxNodes(Map<String, String> q) {
-    String v = q.getOrDefault("maxNodes", q.get("max-nodes"));
-    if (v == null || v.isEmpty()) {
-      return DEFAULT_MAX_NODES;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n < 1 || n > MAX_NODES_LIMIT) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new HttpError(
-          400, "maxNodes must be an integer from 1 to " + MAX_NODES_LIMIT + ", got '" + v + "'");
     }
   }
 
@@ -184,14 +197,6 @@ final class HttpApi {
     }
   }
 
-  static String required(Map<String, String> q, String name) {
-    String v = q.get(name);
-    if (v == null || v.isEmpty()) {
-      throw new HttpError(400, "missing query parameter '" + name + "'");
-    }
-    return v;
-  }
-
   static Map<String, String> query(HttpExchange ex) {
     Map<String, String> out = new HashMap<>();
     String raw = ex.getRequestURI().getRawQuery();
@@ -223,10 +228,31 @@ final class HttpApi {
   static void sendJson(HttpExchange ex, JsonBody body) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(200, 0);
-    try (OutputStream os = ex.getResponseBody();
-        JsonWriter w = new JsonWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8))) {
-      body.write(w);
+    try (OutputStream os = ex.getResponseBody()) {
+      writeJson(os, body);
     }
+  }
+
+  static void writeJson(OutputStream os, JsonBody body) throws IOException {
+    JsonWriter w = new JsonWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
+    body.write(w);
+    w.flush();
+  }
+
+  static void sendBytes(HttpExchange ex, String contentType, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", contentType);
+    ex.sendResponseHeaders(200, body.length);
+    ex.getResponseBody().write(body);
+  }
+
+  static byte[] bytes(OutputBody body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    body.write(out);
+    return out.toByteArray();
+  }
+
+  interface OutputBody {
+    void write(OutputStream out) throws IOException;
   }
 
   static void sendText(HttpExchange ex, int status, String text) {
@@ -238,5 +264,29 @@ final class HttpApi {
     } catch (IOException e) {
       logger.log(Level.FINE, "could not send an error response", e);
     }
+  }
+
+  static void sendError(HttpExchange ex, int status, String message, boolean json) {
+    if (!json) {
+      sendText(ex, status, message);
+      return;
+    }
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      writeJson(out, w -> errorBody(w, status, message));
+      byte[] b = out.toByteArray();
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(status, b.length);
+      ex.getResponseBody().write(b);
+    } catch (IOException e) {
+      logger.log(Level.FINE, "could not send an error response", e);
+    }
+  }
+
+  static void errorBody(JsonWriter w, int status, String message) throws IOException {
+    w.beginObject();
+    w.name("error").value(message);
+    w.name("status").value(status);
+    w.endObject();
   }
 }

@@ -9,7 +9,12 @@ import java.util.Map;
  * counts[i]} is how many profiles fell into it (0 means no data, not a zero value).
  */
 public record SeriesResult(
-    String profileType, long fromNanos, long stepNanos, List<Series> series, QueryStats stats) {
+    String profileType,
+    long fromNanos,
+    long untilNanos,
+    long stepNanos,
+    List<Series> series,
+    QueryStats stats) {
 
   /** How values in one step combine: summed, or averaged over the profiles in the step. */
   public enum Aggregation {
@@ -35,8 +40,8 @@ public record SeriesResult(
     series = List.copyOf(series);
   }
 
-  /** Number of steps in every series. */
+  /** Number of steps in every series: the range divided by the step, rounded up. */
   public int points() {
-    return series.isEmpty() ? 0 : series.get(0).values().length;
+    return (int) ((untilNanos - fromNanos + stepNanos - 1) / stepNanos);
   }
 }

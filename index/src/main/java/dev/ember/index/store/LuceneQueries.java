@@ -285,7 +285,7 @@ final class LuceneQueries implements ProfileQueries {
       }
       out.add(new SeriesResult.Series(labels, values, counts));
     }
-    return new SeriesResult(type, from, stepNanos, out, ctx.stats());
+    return new SeriesResult(type, from, until, stepNanos, out, ctx.stats());
   }
 
   private static int compareLists(List<String> a, List<String> b) {
