@@ -6,7 +6,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.ember.index.query.FoldedStacks;
-import dev.ember.wire.ProfileRequests;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryApiIT {
-  static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
-  static final long HOUR = 3_600_000_000_000L;
-  static final long T0 = 1_763_769_600_000_000_000L; // an hour boundary
-  static final String TRACE = "0102030405060708090a0b0c0d0e0f10";
-  static final String SPAN_A = "1111111111111111";
-  static final String SPAN_B = "2222222222222222";
-  static final HexFormat HEX = HexFormat.of();
+  static final String CPU = QueryFixture.CPU;
+  static final long HOUR = QueryFixture.HOUR;
+  static final long T0 = QueryFixture.T0;
+  static final String TRACE = QueryFixture.TRACE;
+  static final String SPAN_A = QueryFixture.SPAN_A;
+  static final String SPAN_B = QueryFixture.SPAN_B;
+
 
   @TempDir static Path dir;
   Backend backend;
@@ -50,55 +48,7 @@ class QueryApiIT {
   @BeforeAll
   void start() throws Exception {
     backend = Backend.start(BackendConfig.forTests(dir));
-    byte[] trace = HEX.parseHex(TRACE);
-    // checkout: two profiles in two partitions; search: one. Some samples run inside spans.
-    ingest(
-        ProfileRequests.request()
-            .service("checkout")
-            .cpuProfile(T0 + 60_000_000_000L)
-            .sample(
-                30,
-                trace,
-                HEX.parseHex(SPAN_A),
-                Map.of("span.name", "GET /cart", "thread.name", "w1"),
-                "main",
-                "handle",
-                "parse")
-            .sample(
-                10,
-                trace,
-                HEX.parseHex(SPAN_B),
-                Map.of("span.name", "GET /cart", "thread.name", "w2"),
-                "main",
-                "handle",
-                "db")
-            .sample(5, "main", "gc")
-            .build());
-    ingest(
-        ProfileRequests.request()
-            .service("checkout")
-            .cpuProfile(T0 + HOUR + 60_000_000_000L)
-            .sample(20, "main", "handle", "parse")
-            .build());
-    ingest(
-        ProfileRequests.request()
-            .service("search")
-            .cpuProfile(T0 + 120_000_000_000L)
-            .sample(
-                7,
-                trace,
-                HEX.parseHex(SPAN_A),
-                Map.of("span.name", "GET /cart"),
-                "main",
-                "search",
-                "parse")
-            .build());
-  }
-
-  void ingest(
-      io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest r)
-      throws Exception {
-    backend.store().ingest("anonymous", r, ref -> true);
+    QueryFixture.ingest(backend);
   }
 
   @AfterAll
