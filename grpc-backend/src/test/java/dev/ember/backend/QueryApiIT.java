@@ -39,7 +39,6 @@ class QueryApiIT {
   static final String SPAN_A = QueryFixture.SPAN_A;
   static final String SPAN_B = QueryFixture.SPAN_B;
 
-
   @TempDir static Path dir;
   Backend backend;
   final HttpClient http = HttpClient.newHttpClient();

@@ -14,15 +14,16 @@ import java.util.Map;
  */
 public final class FlameTree {
   private final int maxNodes;
-  private int[] parent = new int[1024];
-  private int[] name = new int[1024];
-  private long[] self = new long[1024];
+  // Small to start: a span's tree has a handful of nodes, and a tree per partition is built.
+  private int[] parent = new int[64];
+  private int[] name = new int[64];
+  private long[] self = new long[64];
   private long[] total;
   private int size = 1;
-  private int[] table = new int[2048];
+  private int[] table = new int[128];
   private int mask = table.length - 1;
 
-  private String[] names = new String[256];
+  private String[] names = new String[32];
   private int nameCount = 1;
   private final Map<String, Integer> nameIds = new HashMap<>();
 

@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,6 +81,9 @@ final class LuceneQueries implements ProfileQueries {
 
   private final PartitionSource source;
   private final ExecutorService pool;
+
+  /** Per partition, its span and trace ids; weak, so closed partitions drop out. */
+  private final Map<Partition, LinkIndex> linkIndexes = new WeakHashMap<>();
 
   /**
    * @param parallelism how many partitions are worked on at once across all queries; 1 runs every
@@ -151,54 +155,133 @@ final class LuceneQueries implements ProfileQueries {
   private FlameTree mergeTrees(
       List<Partition> parts, String type, Selection selection, QueryContext ctx)
       throws IOException {
-    List<FlameTree> trees =
-        parallel(parts, ctx, scan -> mergePartition(scan, type, selection, ctx));
-    FlameTree out = null;
-    for (FlameTree t : trees) {
-      if (t == null) {
-        continue;
+    List<Matcher> sampleMatchers = selection.query().sampleMatchers();
+    LinkKeys keys = LinkKeys.of(sampleMatchers);
+    List<PartitionScan> scans = plan(parts, scan -> scan.typeId(type) >= 0 && mayMatch(scan, keys));
+    // Partitions answered from their aggregates cost less than a thread hand-off: do them here,
+    // and send only those whose profiles must be read to the pool.
+    List<PartitionScan> heavy = new ArrayList<>();
+    List<PartitionScan> light = new ArrayList<>();
+    for (PartitionScan scan : scans) {
+      boolean aggregated =
+          scan.covered(selection.fromNanos(), selection.untilNanos()) && sampleMatchers.isEmpty();
+      (aggregated ? light : heavy).add(scan);
+    }
+    // Aggregated partitions fold straight into the result, with no tree of their own.
+    FlameTree out = new FlameTree(ctx.limits().maxTreeNodes());
+    try {
+      for (PartitionScan scan : light) {
+        ctx.check();
+        int[] series = seriesOf(scan, selection.query(), ctx);
+        if (series.length == 0) {
+          continue;
+        }
+        IntLongMap values = new IntLongMap(64);
+        scan.partition.addAggregates(setOf(series), scan.typeId(type), values);
+        scan.refreshSymbols();
+        ctx.addPartition(true);
+        scan.addTo(out, values);
       }
-      ctx.check();
-      if (out == null) {
-        out = t;
-      } else {
+    } finally {
+      closeAll(light);
+    }
+    for (FlameTree t : parallel(heavy, ctx, scan -> mergePartition(scan, type, selection, ctx))) {
+      if (t != null) {
+        ctx.check();
         out.mergeFrom(t);
       }
-    }
-    if (out == null) {
-      out = new FlameTree(ctx.limits().maxTreeNodes());
     }
     out.computeTotals();
     return out;
   }
 
+  /** Merges the profiles of a partition that the range covers only in part (or filtered). */
   private FlameTree mergePartition(
       PartitionScan scan, String type, Selection selection, QueryContext ctx) throws IOException {
     long from = selection.fromNanos();
     long until = selection.untilNanos();
-    int typeId = scan.typeId(type);
-    if (typeId < 0) {
-      return null;
-    }
+    List<Matcher> sampleMatchers = selection.query().sampleMatchers();
     int[] series = seriesOf(scan, selection.query(), ctx);
     if (series.length == 0) {
       return null;
     }
-    List<Matcher> sampleMatchers = selection.query().sampleMatchers();
+    IntLongMap values = new IntLongMap(64);
+    List<PartitionScan.Doc> docs =
+        scan.docs(PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx);
     SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
-    IntLongMap values = new IntLongMap(1024);
-    if (scan.covered(from, until) && filter.isEmpty()) {
-      scan.partition.addAggregates(setOf(series), typeId, values);
-      scan.refreshSymbols();
-      ctx.addPartition(true);
-    } else {
-      List<PartitionScan.Doc> docs =
-          scan.docs(PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx);
-      scan.addProfiles(docs, filter, values, ctx);
-      ctx.addPartition(false);
-    }
+    scan.addProfiles(docs, filter, values, ctx);
+    ctx.addPartition(false);
     ctx.check();
     return scan.tree(values, ctx.limits().maxTreeNodes());
+  }
+
+  /**
+   * False when the partition cannot hold a sample that the exact span and trace matchers want: its
+   * link index lacks the id. Such a partition is skipped before Lucene or the log is read.
+   */
+  private boolean mayMatch(PartitionScan scan, List<Matcher> sampleMatchers) {
+    return mayMatch(scan, LinkKeys.of(sampleMatchers));
+  }
+
+  private boolean mayMatch(PartitionScan scan, LinkKeys keys) {
+    if (keys.impossible()) {
+      return false;
+    }
+    if (keys.spans().length == 0 && keys.traces().length == 0) {
+      return true;
+    }
+    LinkIndex index = linkIndex(scan);
+    for (long span : keys.spans()) {
+      if (!index.mayHaveSpan(span)) {
+        return false;
+      }
+    }
+    for (long trace : keys.traces()) {
+      if (!index.mayHaveTrace(trace)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The exact span and trace ids a query asks for, parsed once per query. */
+  private record LinkKeys(long[] spans, long[] traces, boolean impossible) {
+    static LinkKeys of(List<Matcher> sampleMatchers) {
+      List<Long> spans = new ArrayList<>();
+      List<Long> traces = new ArrayList<>();
+      boolean impossible = false;
+      for (Matcher m : sampleMatchers) {
+        if (m.op() != Matcher.Op.EQ || m.value().isEmpty()) {
+          continue;
+        }
+        if (m.name().equals("span_id")) {
+          Long key = LinkIndex.spanKey(m.value());
+          impossible |= key == null; // not a valid id: no stored sample can equal it
+          if (key != null) {
+            spans.add(key);
+          }
+        } else if (m.name().equals("trace_id")) {
+          Long key = LinkIndex.traceKey(m.value());
+          impossible |= key == null;
+          if (key != null) {
+            traces.add(key);
+          }
+        }
+      }
+      return new LinkKeys(
+          spans.stream().mapToLong(Long::longValue).toArray(),
+          traces.stream().mapToLong(Long::longValue).toArray(),
+          impossible);
+    }
+  }
+
+  private LinkIndex linkIndex(PartitionScan scan) {
+    LinkIndex index;
+    synchronized (linkIndexes) {
+      index = linkIndexes.computeIfAbsent(scan.partition, p -> new LinkIndex());
+    }
+    index.update(scan.symbols);
+    return index;
   }
 
   private static int[] seriesOf(PartitionScan scan, FlameQuery query, QueryContext ctx) {
@@ -247,7 +330,12 @@ final class LuceneQueries implements ProfileQueries {
     String type = resolveType(selection.query().profileType(), parts);
     List<Map<List<String>, long[][]>> partials =
         parallel(
-            parts, ctx, scan -> seriesPartition(scan, type, selection, stepNanos, n, groupBy, ctx));
+            plan(
+                parts,
+                scan ->
+                    scan.typeId(type) >= 0 && mayMatch(scan, selection.query().sampleMatchers())),
+            ctx,
+            scan -> seriesPartition(scan, type, selection, stepNanos, n, groupBy, ctx));
     Map<List<String>, long[][]> groups = new TreeMap<>(LuceneQueries::compareLists);
     for (Map<List<String>, long[][]> partial : partials) {
       if (partial == null) {
@@ -309,18 +397,18 @@ final class LuceneQueries implements ProfileQueries {
       throws IOException {
     long from = selection.fromNanos();
     long until = selection.untilNanos();
-    if (scan.typeId(type) < 0) {
+    List<Matcher> sampleMatchers = selection.query().sampleMatchers();
+    if (scan.typeId(type) < 0 || !mayMatch(scan, sampleMatchers)) {
       return null;
     }
     int[] series = seriesOf(scan, selection.query(), ctx);
     if (series.length == 0) {
       return null;
     }
-    List<Matcher> sampleMatchers = selection.query().sampleMatchers();
-    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
     Map<Integer, long[][]> bySeries = new HashMap<>();
     List<PartitionScan.Doc> docs =
         scan.docs(PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx);
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
     long decoded = 0;
     long samples = 0;
     for (PartitionScan.Doc d : docs) {
@@ -375,7 +463,8 @@ final class LuceneQueries implements ProfileQueries {
       throws IOException {
     checkRange(from, until, ctx);
     List<Partition> parts = source.partitions(tenant, from, until);
-    List<Set<String>> partials = parallel(parts, ctx, scan -> typesWithData(scan, from, until));
+    List<Set<String>> partials =
+        parallel(plan(parts), ctx, scan -> typesWithData(scan, from, until));
     TreeSet<String> out = new TreeSet<>();
     for (Set<String> p : partials) {
       out.addAll(p);
@@ -390,7 +479,7 @@ final class LuceneQueries implements ProfileQueries {
       String type = scan.symbols.typeId(t);
       // A type is interned only with a profile, so a covered partition has data of each.
       if (scan.covered(from, until)
-          || scan.any(PartitionScan.profilesQuery(type, null, List.of(), from, until))) {
+          || scan.any(PartitionScan.profilesFilter(type, null, List.of(), from, until))) {
         out.add(type);
       }
     }
@@ -405,7 +494,7 @@ final class LuceneQueries implements ProfileQueries {
     String type = typeFilter(query, parts);
     List<Set<String>> partials =
         parallel(
-            parts,
+            plan(parts),
             ctx,
             scan -> {
               TreeSet<String> names = new TreeSet<>();
@@ -446,7 +535,7 @@ final class LuceneQueries implements ProfileQueries {
     boolean sampleLabel = FlameQuery.SAMPLE_LABELS.contains(name);
     List<TreeSet<String>> partials =
         parallel(
-            parts,
+            plan(parts),
             ctx,
             scan -> {
               if (sampleLabel) {
@@ -482,7 +571,7 @@ final class LuceneQueries implements ProfileQueries {
    * Series of the partition with a profile in [from, until) (of the type, when given) that the
    * query's series matchers select.
    */
-  private static int[] seriesWithData(
+  private int[] seriesWithData(
       PartitionScan scan, String type, FlameQuery query, long from, long until, QueryContext ctx)
       throws IOException {
     int[] candidates =
@@ -490,6 +579,9 @@ final class LuceneQueries implements ProfileQueries {
             ? scan.matchingSeries(List.of())
             : scan.matchingSeries(query.seriesMatchers());
     List<Matcher> sampleMatchers = query == null ? List.of() : query.sampleMatchers();
+    if (!mayMatch(scan, sampleMatchers)) {
+      return new int[0];
+    }
     // Every series of the symbols has a profile in the partition: it is interned with one.
     if (type == null && scan.covered(from, until) && sampleMatchers.isEmpty()) {
       return candidates;
@@ -498,7 +590,8 @@ final class LuceneQueries implements ProfileQueries {
       return new int[0];
     }
     BitSet present = new BitSet();
-    Query q = PartitionScan.profilesQuery(type, candidates, sampleMatchers, from, until);
+    PartitionScan.ProfileQuery q =
+        PartitionScan.profilesQuery(type, candidates, sampleMatchers, from, until);
     for (PartitionScan.Doc d : scan.docs(q, ctx)) {
       present.set(d.series());
     }
@@ -528,7 +621,7 @@ final class LuceneQueries implements ProfileQueries {
       return out;
     }
     Query base =
-        PartitionScan.profilesQuery(
+        PartitionScan.profilesFilter(
             type, series, query == null ? List.of() : query.sampleMatchers(), from, until);
     String field = PartitionScan.sampleField(name);
     var searcher = scan.searcher();
@@ -587,18 +680,18 @@ final class LuceneQueries implements ProfileQueries {
     List<Matcher> sampleMatchers = selection.query().sampleMatchers();
     for (Partition part : parts) {
       try (PartitionScan scan = new PartitionScan(part)) {
-        if (scan.typeId(type) < 0) {
+        if (scan.typeId(type) < 0 || !mayMatch(scan, sampleMatchers)) {
           continue;
         }
         int[] series = seriesOf(scan, selection.query(), ctx);
         if (series.length == 0) {
           continue;
         }
-        SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
         List<PartitionScan.Doc> docs =
             new ArrayList<>(
                 scan.docs(
                     PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx));
+        SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
         docs.sort(
             Comparator.comparingLong(PartitionScan.Doc::time)
                 .thenComparingLong(PartitionScan.Doc::offset)
@@ -719,9 +812,19 @@ final class LuceneQueries implements ProfileQueries {
         profileType == null || profileType.isEmpty() ? null : resolveType(profileType, parts);
     byte[] traceBytes = HEX.parseHex(trace);
     byte[] spanBytes = span.isEmpty() ? null : HEX.parseHex(span);
+    long traceKey = LinkIndex.traceKey(trace);
+    Long spanKey = span.isEmpty() ? null : LinkIndex.spanKey(span);
+    List<PartitionScan> scans =
+        plan(
+            parts,
+            scan -> {
+              LinkIndex index = linkIndex(scan);
+              return index.mayHaveTrace(traceKey)
+                  && (spanKey == null || index.mayHaveSpan(spanKey));
+            });
     List<TracePart> partials =
         parallel(
-            parts,
+            scans,
             ctx,
             scan ->
                 tracePartition(scan, trace, span, traceBytes, spanBytes, wanted, from, until, ctx));
@@ -861,7 +964,13 @@ final class LuceneQueries implements ProfileQueries {
     List<Partition> parts = source.partitions(tenant, from, until);
     String type = resolveType(selection.query().profileType(), parts);
     List<FramePart> partials =
-        parallel(parts, ctx, scan -> framePartition(scan, type, selection, frame, ctx));
+        parallel(
+            plan(
+                parts,
+                scan ->
+                    scan.typeId(type) >= 0 && mayMatch(scan, selection.query().sampleMatchers())),
+            ctx,
+            scan -> framePartition(scan, type, selection, frame, ctx));
     long frameTotal = 0;
     long linked = 0;
     Map<SpanKey, Long> spans = new HashMap<>();
@@ -911,12 +1020,17 @@ final class LuceneQueries implements ProfileQueries {
       return null; // no stack of this partition runs the frame: nothing to read
     }
     List<Matcher> sampleMatchers = selection.query().sampleMatchers();
-    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+    if (!mayMatch(scan, sampleMatchers)) {
+      return null;
+    }
     List<PartitionScan.Doc> docs =
         scan.docs(
             PartitionScan.profilesQuery(
                 type, series, sampleMatchers, selection.fromNanos(), selection.untilNanos()),
             ctx);
+    // The searcher may see newer profiles than the first snapshot: size everything anew.
+    contains = scan.pathsContaining(frame);
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
     long frameTotal = 0;
     long linked = 0;
     long samples = 0;
@@ -995,43 +1109,67 @@ final class LuceneQueries implements ProfileQueries {
     T run(PartitionScan scan) throws IOException;
   }
 
+  /** Whether a partition can hold anything for the query (checked without Lucene or the log). */
+  private interface Keep {
+    boolean test(PartitionScan scan);
+  }
+
   /**
-   * Runs a task per partition, in parallel on the pool (or inline for one partition or no pool),
-   * and returns the results in partition order. The first failure cancels the others.
+   * Opens a scan per partition on the caller's thread and keeps those that may hold something:
+   * pruning by type, series or span/trace id costs microseconds and spares a thread hand-off.
    */
-  private <T> List<T> parallel(List<Partition> parts, QueryContext ctx, PartitionTask<T> task)
+  private static List<PartitionScan> plan(List<Partition> parts, Keep keep) throws IOException {
+    List<PartitionScan> out = new ArrayList<>(parts.size());
+    for (Partition p : parts) {
+      PartitionScan scan = new PartitionScan(p);
+      if (keep.test(scan)) {
+        out.add(scan);
+      } else {
+        scan.close();
+      }
+    }
+    return out;
+  }
+
+  private static List<PartitionScan> plan(List<Partition> parts) throws IOException {
+    return plan(parts, s -> true);
+  }
+
+  /**
+   * Runs a task per planned scan, in parallel on the pool (inline when there is one scan or no
+   * pool), returns the results in order and closes the scans. The first failure cancels the rest.
+   */
+  private <T> List<T> parallel(List<PartitionScan> scans, QueryContext ctx, PartitionTask<T> task)
       throws IOException {
-    List<T> out = new ArrayList<>(parts.size());
-    if (pool == null || parts.size() <= 1) {
-      for (Partition p : parts) {
-        ctx.check();
-        try (PartitionScan scan = new PartitionScan(p)) {
+    List<T> out = new ArrayList<>(scans.size());
+    if (pool == null || scans.size() <= 1) {
+      try {
+        for (PartitionScan scan : scans) {
+          ctx.check();
           out.add(task.run(scan));
         }
+        return out;
+      } finally {
+        closeAll(scans);
       }
-      return out;
     }
-    List<Future<T>> futures = new ArrayList<>(parts.size());
-    for (Partition p : parts) {
-      futures.add(
-          pool.submit(
-              () -> {
-                ctx.check();
-                try (PartitionScan scan = new PartitionScan(p)) {
-                  return task.run(scan);
-                }
-              }));
-    }
+    List<Future<T>> futures = new ArrayList<>(scans.size());
     try {
+      for (PartitionScan scan : scans) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  ctx.check();
+                  return task.run(scan);
+                }));
+      }
       for (Future<T> f : futures) {
         out.add(f.get());
       }
       return out;
     } catch (ExecutionException e) {
       ctx.cancel("another part of the query failed");
-      for (Future<T> f : futures) {
-        f.cancel(false);
-      }
+      awaitAll(futures);
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {
         throw io;
@@ -1045,11 +1183,38 @@ final class LuceneQueries implements ProfileQueries {
       throw new IOException(cause);
     } catch (InterruptedException e) {
       ctx.cancel("the query thread was interrupted");
-      for (Future<T> f : futures) {
-        f.cancel(false);
-      }
       Thread.currentThread().interrupt();
       throw new QueryCancelledException("the query was interrupted", false);
+    } finally {
+      closeAll(scans);
+    }
+  }
+
+  /** Waits (bounded) until cancelled tasks stop, so that their scans can be closed safely. */
+  private static void awaitAll(List<? extends Future<?>> futures) {
+    for (Future<?> f : futures) {
+      try {
+        f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        // the first failure is the one reported
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static void closeAll(List<PartitionScan> scans) throws IOException {
+    IOException first = null;
+    for (PartitionScan scan : scans) {
+      try {
+        scan.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 

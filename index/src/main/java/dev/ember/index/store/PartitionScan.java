@@ -29,19 +29,20 @@ import org.apache.lucene.search.TermQuery;
  * reading and filtering those profiles, and folding per-stack-node values into a name-keyed {@link
  * FlameTree}.
  *
- * <p>Consistency: a scan holds one Lucene searcher and takes its symbols snapshot after it, so
- * every profile the searcher can find refers only to symbols the snapshot holds. Aggregates are
- * copied later and may hold newer stack nodes: {@link #refreshSymbols} then takes a newer snapshot
- * (symbols only grow, so ids resolved before stay valid). Close the scan to release the searcher.
+ * <p>Consistency: the Lucene searcher is acquired on first use, and the symbols snapshot is taken
+ * again right after it, so that every profile the searcher can find refers only to symbols the
+ * snapshot holds; build anything sized by the symbols (filters, masks) after {@link #docs}.
+ * Aggregates are copied later still and may hold newer stack nodes: {@link #refreshSymbols} then
+ * takes a newer snapshot. Symbols only grow, so ids resolved from an earlier snapshot stay valid.
+ * Close the scan to release the searcher.
  */
 final class PartitionScan implements AutoCloseable {
   final Partition partition;
-  private final IndexSearcher searcher;
+  private IndexSearcher searcher;
   Symbols symbols;
 
-  PartitionScan(Partition partition) throws IOException {
+  PartitionScan(Partition partition) {
     this.partition = partition;
-    this.searcher = partition.acquireSearcher();
     this.symbols = partition.symbols();
   }
 
@@ -50,9 +51,21 @@ final class PartitionScan implements AutoCloseable {
     symbols = partition.symbols();
   }
 
+  /** The searcher, acquired on first use (and the symbols refreshed right after). */
+  IndexSearcher searcher() throws IOException {
+    if (searcher == null) {
+      searcher = partition.acquireSearcher();
+      symbols = partition.symbols();
+    }
+    return searcher;
+  }
+
   @Override
   public void close() throws IOException {
-    partition.release(searcher);
+    if (searcher != null) {
+      partition.release(searcher);
+      searcher = null;
+    }
   }
 
   /** True when [from, until) covers the whole partition. */
@@ -60,10 +73,22 @@ final class PartitionScan implements AutoCloseable {
     return from <= partition.startNanos && partition.endNanos <= until;
   }
 
-  /** The partition's id for a type ID string, or -1. */
+  /** The partition's id for a type ID string, or -1; compares parts without building strings. */
   int typeId(String type) {
+    if (type == null || type.isEmpty()) {
+      return -1;
+    }
+    String[] parts = type.split(":", -1);
+    if (parts.length != 5) {
+      return -1;
+    }
     for (int t = 1; t < symbols.typeCount(); t++) {
-      if (symbols.typeId(t).equals(type)) {
+      int[] ids = symbols.type(t);
+      boolean same = true;
+      for (int i = 0; i < 5 && same; i++) {
+        same = symbols.string(ids[i]).equals(parts[i]);
+      }
+      if (same) {
         return t;
       }
     }
@@ -128,26 +153,55 @@ final class PartitionScan implements AutoCloseable {
   }
 
   /**
-   * The Lucene query for profiles of a type (null: any) and series (null: any) in [from, until);
-   * exact per-sample matchers on indexed values narrow the candidates before any profile is read.
+   * A Lucene query for profiles, and the time range and series that the collector checks itself
+   * from doc values when {@code postFilter} is set.
    */
-  static Query profilesQuery(
+  record ProfileQuery(Query query, long from, long until, int[] series, boolean postFilter) {}
+
+  /**
+   * The query for profiles of a type (null: any) and series (null: any) in [from, until); exact
+   * per-sample matchers on indexed values narrow the candidates before any profile is read. When an
+   * exact trace or span id is among them, its term alone selects a handful of documents: the time
+   * range and series are then checked from doc values instead of with point queries, which cost
+   * more to set up than the lookup itself.
+   */
+  static ProfileQuery profilesQuery(
       String type, int[] series, List<Matcher> sampleMatchers, long from, long until) {
+    return build(type, series, sampleMatchers, from, until, true);
+  }
+
+  /** The same selection as one Lucene query, for callers that use the query itself. */
+  static Query profilesFilter(
+      String type, int[] series, List<Matcher> sampleMatchers, long from, long until) {
+    return build(type, series, sampleMatchers, from, until, false).query();
+  }
+
+  private static ProfileQuery build(
+      String type,
+      int[] series,
+      List<Matcher> sampleMatchers,
+      long from,
+      long until,
+      boolean allowPostFilter) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
     if (type != null) {
       q.add(new TermQuery(new Term(Fields.TYPE, type)), BooleanClause.Occur.FILTER);
     }
-    q.add(LongPoint.newRangeQuery(Fields.TIME, from, until - 1), BooleanClause.Occur.FILTER);
-    if (series != null) {
-      q.add(IntPoint.newSetQuery(Fields.SERIES, series), BooleanClause.Occur.FILTER);
-    }
+    boolean selective = false;
     for (Matcher m : sampleMatchers) {
       if (m.op() == Matcher.Op.EQ && !m.value().isEmpty()) {
         q.add(
             new TermQuery(new Term(sampleField(m.name()), m.value())), BooleanClause.Occur.FILTER);
+        selective |= allowPostFilter && (m.name().equals("span_id") || m.name().equals("trace_id"));
       }
     }
-    return q.build();
+    if (!selective) {
+      q.add(LongPoint.newRangeQuery(Fields.TIME, from, until - 1), BooleanClause.Occur.FILTER);
+      if (series != null) {
+        q.add(IntPoint.newSetQuery(Fields.SERIES, series), BooleanClause.Occur.FILTER);
+      }
+    }
+    return new ProfileQuery(q.build(), from, until, series, selective);
   }
 
   /** The Lucene field holding a per-sample label's values. */
@@ -162,43 +216,57 @@ final class PartitionScan implements AutoCloseable {
   /** One profile document as the doc values describe it. */
   record Doc(long time, int series, long offset, long total) {}
 
-  /** The documents a query matches, sorted by log offset (the log is then read front to back). */
+  /** The documents of a profile query, sorted by log offset (the log is read front to back). */
+  List<Doc> docs(ProfileQuery pq, QueryContext ctx) throws IOException {
+    List<Doc> docs = docs(pq.query(), ctx);
+    if (pq.postFilter()) {
+      docs.removeIf(
+          d ->
+              d.time() < pq.from()
+                  || d.time() >= pq.until()
+                  || (pq.series() != null && Arrays.binarySearch(pq.series(), d.series()) < 0));
+    }
+    return docs;
+  }
+
+  /** The documents a query matches, sorted by log offset. */
   List<Doc> docs(Query query, QueryContext ctx) throws IOException {
     List<Doc> docs = new ArrayList<>();
-    searcher.search(
-        query,
-        new SimpleCollector() {
-          private NumericDocValues time;
-          private NumericDocValues series;
-          private NumericDocValues offset;
-          private NumericDocValues total;
+    searcher()
+        .search(
+            query,
+            new SimpleCollector() {
+              private NumericDocValues time;
+              private NumericDocValues series;
+              private NumericDocValues offset;
+              private NumericDocValues total;
 
-          @Override
-          protected void doSetNextReader(LeafReaderContext leaf) throws IOException {
-            ctx.check();
-            time = leaf.reader().getNumericDocValues(Fields.TIME);
-            series = leaf.reader().getNumericDocValues(Fields.SERIES);
-            offset = leaf.reader().getNumericDocValues(Fields.OFFSET);
-            total = leaf.reader().getNumericDocValues(Fields.TOTAL);
-          }
+              @Override
+              protected void doSetNextReader(LeafReaderContext leaf) throws IOException {
+                ctx.check();
+                time = leaf.reader().getNumericDocValues(Fields.TIME);
+                series = leaf.reader().getNumericDocValues(Fields.SERIES);
+                offset = leaf.reader().getNumericDocValues(Fields.OFFSET);
+                total = leaf.reader().getNumericDocValues(Fields.TOTAL);
+              }
 
-          @Override
-          public void collect(int doc) throws IOException {
-            if (offset != null && offset.advanceExact(doc)) {
-              docs.add(
-                  new Doc(
-                      value(time, doc),
-                      (int) value(series, doc),
-                      offset.longValue(),
-                      value(total, doc)));
-            }
-          }
+              @Override
+              public void collect(int doc) throws IOException {
+                if (offset != null && offset.advanceExact(doc)) {
+                  docs.add(
+                      new Doc(
+                          value(time, doc),
+                          (int) value(series, doc),
+                          offset.longValue(),
+                          value(total, doc)));
+                }
+              }
 
-          @Override
-          public ScoreMode scoreMode() {
-            return ScoreMode.COMPLETE_NO_SCORES;
-          }
-        });
+              @Override
+              public ScoreMode scoreMode() {
+                return ScoreMode.COMPLETE_NO_SCORES;
+              }
+            });
     docs.sort((a, b) -> Long.compare(a.offset(), b.offset()));
     return docs;
   }
@@ -209,11 +277,7 @@ final class PartitionScan implements AutoCloseable {
 
   /** Whether any document matches. */
   boolean any(Query query) throws IOException {
-    return searcher.count(query) > 0;
-  }
-
-  IndexSearcher searcher() {
-    return searcher;
+    return searcher().count(query) > 0;
   }
 
   StoredProfile read(long offset) throws IOException {
