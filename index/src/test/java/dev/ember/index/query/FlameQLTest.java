@@ -62,4 +62,37 @@ class FlameQLTest {
         .hasMessageContaining("invalid regular expression for a");
     assertThatThrownBy(() -> FlameQL.parse("")).hasMessageContaining("expected a profile type");
   }
+
+  @Test
+  void theTypeMayComeAsANameMatcherAsInPrometheus() {
+    FlameQuery q =
+        FlameQL.parse("{__name__=\"process_cpu:cpu:nanoseconds:cpu:nanoseconds\", a=\"b\"}");
+    assertThat(q.profileType()).isEqualTo("process_cpu:cpu:nanoseconds:cpu:nanoseconds");
+    assertThat(q.matchers()).extracting(Matcher::name).containsExactly("a");
+    assertThat(FlameQL.parse("cpu{__profile_type__=\"cpu\"}").profileType()).isEqualTo("cpu");
+    assertThatThrownBy(() -> FlameQL.parse("cpu{__name__=\"memory\"}"))
+        .hasMessageContaining("the profile type is given twice: 'cpu' and 'memory'")
+        .hasMessageContaining("column 4");
+    assertThatThrownBy(() -> FlameQL.parse("{__name__=~\"cpu.*\"}"))
+        .hasMessageContaining("only '=' can select the profile type");
+  }
+
+  @Test
+  void profileTypesResolveInEveryForm() {
+    java.util.List<String> stored =
+        java.util.List.of(
+            "process_cpu:cpu:nanoseconds:cpu:nanoseconds", "memory:alloc_space:bytes:space:bytes");
+    assertThat(ProfileTypes.resolve("cpu", stored)).isEqualTo(stored.get(0));
+    assertThat(ProfileTypes.resolve("process_cpu:cpu:nanoseconds", stored))
+        .isEqualTo(stored.get(0));
+    assertThat(ProfileTypes.resolve("alloc_space", stored)).isEqualTo(stored.get(1));
+    assertThat(ProfileTypes.resolve("memory", stored)).isEqualTo(stored.get(1));
+    // A full ID needs no stored data: the answer is just empty.
+    assertThat(ProfileTypes.resolve("wall:wall:nanoseconds:wall:nanoseconds", stored))
+        .isEqualTo("wall:wall:nanoseconds:wall:nanoseconds");
+    assertThatThrownBy(() -> ProfileTypes.resolve("", stored))
+        .hasMessageContaining("the query names no profile type; choose one of");
+    assertThatThrownBy(() -> ProfileTypes.resolve("wall", stored))
+        .hasMessageContaining("unknown profile type 'wall'");
+  }
 }
