@@ -78,14 +78,16 @@ public final class QueryBenchmark {
     System.out.printf(
         Locale.ROOT, "  %d samples, %.1f MB of OTLP%n", samples, bytes(requests) / 1e6);
 
-    deleteRecursively(work);
     Path storeDir = work.resolve("store");
     StoreConfig config = new StoreConfig(storeDir, Duration.ofHours(1), Duration.ofSeconds(10));
     Map<String, List<Double>> times = new LinkedHashMap<>();
-    try (LuceneProfileStore store = new LuceneProfileStore(config);
-        ProfileQueries q = store.queries(Runtime.getRuntime().availableProcessors())) {
+    boolean reuse = Boolean.parseBoolean(opts.getOrDefault("reuse-store", "false"));
+    if (!reuse) {
+      deleteRecursively(work);
+    }
+    try (LuceneProfileStore store = new LuceneProfileStore(config)) {
       long start = System.nanoTime();
-      for (byte[] r : requests) {
+      for (byte[] r : reuse ? List.<byte[]>of() : requests) {
         store.ingest("t", ExportProfilesServiceRequest.parseFrom(r), ref -> true);
       }
       double ingestSeconds = (System.nanoTime() - start) / 1e9;
@@ -95,7 +97,17 @@ public final class QueryBenchmark {
           profiles,
           ingestSeconds,
           profiles / ingestSeconds);
-
+    }
+    // Reopen, so that queries read settled partitions (Lucene segments merged, as past hours of a
+    // long-running server are) and the first queries pay for opening them, as after a restart.
+    try (LuceneProfileStore store = new LuceneProfileStore(config);
+        ProfileQueries q = store.queries(Runtime.getRuntime().availableProcessors())) {
+      long opened = System.nanoTime();
+      q.merge("t", sel(SELECTOR, T0, T0 + 24 * HOUR), ctx());
+      System.out.printf(
+          Locale.ROOT,
+          "first 1-day merge after reopening (opens 24 partitions, replays their logs): %.0f ms%n",
+          (System.nanoTime() - opened) / 1e6);
       String span = HexFormat.of().formatHex(BenchCorpus.spanOf(profiles / 2 + 3, 0));
       String trace =
           HexFormat.of()
@@ -194,7 +206,7 @@ public final class QueryBenchmark {
       boolean bruteSame = engineFolded.equals(new TreeMap<>(brute));
 
       Boolean pprofSame = null;
-      if (goInstalled()) {
+      if (goInstalled() && pprofRuns > 0) {
         Path dir = work.resolve("pprof");
         Files.createDirectories(dir);
         List<String> cmd =
