@@ -22,6 +22,12 @@ public record QueryLimits(Duration maxRange, int maxSeries, int maxTreeNodes, Du
   /** The most points one series may have (range / step), as in Prometheus. */
   public static final int MAX_POINTS = 11_000;
 
+  /**
+   * The most values a series answer may hold in memory, series times points (4,000,000 longs, 32 MB
+   * per array); checked per partition and for the whole answer.
+   */
+  public static final long MAX_SERIES_CELLS = 4_000_000L;
+
   /** The most entries a listing (profiles, label values, contributors) may return. */
   public static final int MAX_RESULTS = 10_000;
 
@@ -57,6 +63,21 @@ public record QueryLimits(Duration maxRange, int maxSeries, int maxTreeNodes, Du
               + Durations.format(maxRange.toNanos())
               + "; choose a shorter range",
           "--query-max-range");
+    }
+  }
+
+  /** Throws when a series answer would hold more than {@link #MAX_SERIES_CELLS} values. */
+  public static void checkSeriesCells(long series, long points) {
+    if (series * points > MAX_SERIES_CELLS) {
+      throw new QueryLimitException(
+          series
+              + " series of "
+              + points
+              + " points exceed the limit of "
+              + MAX_SERIES_CELLS
+              + " values in one answer; choose a larger step, group by fewer labels or narrow"
+              + " the selector",
+          "step");
     }
   }
 

@@ -348,6 +348,7 @@ final class LuceneQueries implements ProfileQueries {
           acc[1][i] += e.getValue()[1][i];
         }
       }
+      QueryLimits.checkSeriesCells(groups.size(), n);
       if (groups.size() > ctx.limits().maxSeries()) {
         throw new QueryLimitException(
             "the series query returns more than "
@@ -374,6 +375,14 @@ final class LuceneQueries implements ProfileQueries {
       out.add(new SeriesResult.Series(labels, values, counts));
     }
     return new SeriesResult(type, from, until, stepNanos, out, ctx.stats());
+  }
+
+  private static long distinctSeries(List<PartitionScan.Doc> docs) {
+    BitSet seen = new BitSet();
+    for (PartitionScan.Doc d : docs) {
+      seen.set(d.series());
+    }
+    return seen.cardinality();
   }
 
   private static int compareLists(List<String> a, List<String> b) {
@@ -409,6 +418,7 @@ final class LuceneQueries implements ProfileQueries {
     List<PartitionScan.Doc> docs =
         scan.docs(PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx);
     SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+    QueryLimits.checkSeriesCells(distinctSeries(docs), points);
     long decoded = 0;
     long samples = 0;
     for (PartitionScan.Doc d : docs) {
