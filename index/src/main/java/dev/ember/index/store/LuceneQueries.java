@@ -1230,8 +1230,18 @@ final class LuceneQueries implements ProfileQueries {
 
   @Override
   public void close() {
-    if (pool != null) {
+    if (pool == null) {
+      return;
+    }
+    // No interrupts while tasks may still read: an interrupted read closes the log's channel.
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
       pool.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 }
