@@ -108,10 +108,8 @@ final class HttpApi {
       return c.timedOut() ? 503 : 499;
     } else if (e instanceof IllegalArgumentException) {
       return 400;
-    } else if (e instanceof StorageError) {
-      return 500;
     }
-    return 500;
+    return 500; // a StorageError, or a bug
   }
 
   /** The message for a failure; limits name the option that raises them. */
@@ -120,9 +118,7 @@ final class HttpApi {
       return l.getMessage() + " (limit: " + l.setting() + ")";
     } else if (e instanceof HttpError || e instanceof IllegalArgumentException) {
       return e.getMessage();
-    } else if (e instanceof QueryCancelledException) {
-      return e.getMessage();
-    } else if (e instanceof StorageError) {
+    } else if (e instanceof QueryCancelledException || e instanceof StorageError) {
       return e.getMessage();
     }
     return "internal error: " + e;
