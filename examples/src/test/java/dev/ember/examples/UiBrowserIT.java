@@ -170,6 +170,30 @@ class UiBrowserIT {
   }
 
   @Test
+  void diffComparesSharesOfTwoWindows() throws Exception {
+    // Baseline: the profile 30 minutes ago (alpha 70%); comparison: 10 minutes ago (alpha 25%).
+    open(
+        "?mode=diff&query="
+            + java.net.URLEncoder.encode("{service_name=\"ui-test\"}", "UTF-8")
+            + "&from=now-35m&until=now-25m&rightFrom=now-15m&rightUntil=now-5m");
+    screenshot("diff");
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    assertThat(js.executeScript("return window.emberUi.lastBody.metadata.format"))
+        .isEqualTo("double");
+    assertThat((Long) js.executeScript("return window.emberUi.lastBody.leftTicks")).isEqualTo(100);
+    assertThat((Long) js.executeScript("return window.emberUi.lastBody.rightTicks")).isEqualTo(120);
+    // alpha's share fell from 70% to 25%: the graph colours it as shrinking (negative change).
+    Double change =
+        (Double)
+            js.executeScript(
+                "const g = window.emberUi.graph;"
+                    + "const n = g.data.levels.flat().find(m => m.name === 'alpha');"
+                    + "return g.shareChange(n);");
+    assertThat(change).isCloseTo(0.25 - 0.70, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(browser.findElement(By.id("status")).getText()).contains("diff");
+  }
+
+  @Test
   void badTraceIdShowsAnError() {
     browser.get(base() + "?traceId=xyz&from=now-1h");
     waitForRenders(0);
