@@ -154,6 +154,12 @@ final class SymbolTables {
     return stacks.add(parent, function, line);
   }
 
+  /** The id of a label set given as sorted (name id, value id) pairs, or -1 when new. */
+  int findSeries(int[] sortedPairs) {
+    Integer id = seriesIds.get(new Key(sortedPairs));
+    return id == null ? -1 : id;
+  }
+
   /** Interns a label set given as sorted (name id, value id) pairs. */
   int series(int[] sortedPairs) {
     Key key = new Key(sortedPairs);
