@@ -190,6 +190,11 @@ public final class LuceneProfileStore implements ProfileStore {
     }
   }
 
+  /** The tenant's partitions, for tests of this package. */
+  TenantStore tenantForTests(String tenant) throws IOException {
+    return tenant(tenant, true);
+  }
+
   @Override
   public StoreStats stats() {
     Map<String, TenantStats> out = new TreeMap<>();
