@@ -266,6 +266,15 @@ final class PprofToOtlp {
     if (m == null) {
       throw invalid(at + "=" + id + " has no mapping");
     }
+    if (Long.compareUnsigned(m.getMemoryStart(), m.getMemoryLimit()) > 0) {
+      throw invalid(
+          "mapping id "
+              + id
+              + " has memory_start "
+              + Long.toUnsignedString(m.getMemoryStart())
+              + " above memory_limit "
+              + Long.toUnsignedString(m.getMemoryLimit()));
+    }
     int index =
         dict.mapping(
             Mapping.newBuilder()
