@@ -41,9 +41,9 @@ final class OtlpGrpcReceiver {
 
   /** The service definition, with the generated schema so reflection still describes it. */
   ServerServiceDefinition definition() {
-    MethodDescriptor<byte[], ExportProfilesServiceResponse> export =
+    MethodDescriptor<Payload, ExportProfilesServiceResponse> export =
         ProfilesServiceGrpc.getExportMethod().toBuilder(
-                new RawBytes(),
+                new PayloadMarshaller(),
                 ProtoUtils.marshaller(ExportProfilesServiceResponse.getDefaultInstance()))
             .build();
     ServiceDescriptor generated = ProfilesServiceGrpc.getServiceDescriptor();
@@ -57,10 +57,16 @@ final class OtlpGrpcReceiver {
         .build();
   }
 
-  void export(byte[] bytes, StreamObserver<ExportProfilesServiceResponse> response) {
+  void export(Payload payload, StreamObserver<ExportProfilesServiceResponse> response) {
     String tenant = TenantInterceptor.TENANT.get();
+    if (payload.error() != null) {
+      IngestException e = payload.error();
+      pipeline.refused(RECEIVER, tenant, e, System.nanoTime());
+      response.onError(status(e));
+      return;
+    }
     try {
-      response.onNext(pipeline.ingestBytes(tenant, RECEIVER, bytes).response());
+      response.onNext(pipeline.ingestBytes(tenant, RECEIVER, payload.bytes()).response());
       response.onCompleted();
     } catch (IngestException e) {
       response.onError(status(e));
@@ -91,7 +97,47 @@ final class OtlpGrpcReceiver {
     return StatusProto.toStatusRuntimeException(s.build());
   }
 
-  /** Hands the request bytes through untouched; parsing happens in the pipeline. */
+  /** The request bytes as they arrived, or why reading them failed. */
+  record Payload(byte[] bytes, IngestException error) {}
+
+  /**
+   * Hands the request bytes through untouched; parsing happens in the pipeline. grpc-java
+   * decompresses and enforces the size limit while this reads the stream; a failure there must not
+   * escape, or grpc-java answers {@code UNKNOWN "Application error processing RPC"}: it becomes a
+   * payload error with a proper status instead.
+   */
+  static final class PayloadMarshaller implements MethodDescriptor.Marshaller<Payload> {
+    @Override
+    public InputStream stream(Payload value) {
+      return new ByteArrayInputStream(value.bytes());
+    }
+
+    @Override
+    public Payload parse(InputStream stream) {
+      try {
+        return new Payload(stream.readAllBytes(), null);
+      } catch (StatusRuntimeException e) {
+        boolean size = e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED;
+        return new Payload(
+            null,
+            new IngestException(
+                size ? IngestException.Kind.TOO_LARGE : IngestException.Kind.INVALID,
+                size ? "too_large" : "bad_compression",
+                e.getStatus().getDescription()
+                    + (size
+                        ? " (the backend's max-message-size); split it into smaller requests"
+                        : "")));
+      } catch (IOException e) {
+        return new Payload(
+            null,
+            IngestException.invalid(
+                "bad_compression",
+                "could not read the request; is its grpc-encoding right? " + e.getMessage()));
+      }
+    }
+  }
+
+  /** Writes byte arrays as they are: for clients (tests, tools) that send prepared bytes. */
   static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
     @Override
     public InputStream stream(byte[] value) {
