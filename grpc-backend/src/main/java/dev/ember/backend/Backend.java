@@ -33,6 +33,7 @@ public final class Backend implements AutoCloseable {
   private final HttpServer http;
   private final HealthStatusManager health;
   private final IngestMetrics metrics;
+  private final IngestGate gate;
   private final ExecutorService httpExecutor;
   private volatile boolean ready;
 
@@ -44,7 +45,7 @@ public final class Backend implements AutoCloseable {
     this.store = new LuceneProfileStore(storeConfig);
     try {
       this.health = new HealthStatusManager();
-      IngestGate gate = new IngestGate(config.ingestMemoryBytes());
+      this.gate = new IngestGate(config.ingestMemoryBytes());
       this.metrics = new IngestMetrics(store, gate);
       IngestPipeline pipeline = new IngestPipeline(store, config.limits(), gate, metrics);
       OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(pipeline);
@@ -103,6 +104,11 @@ public final class Backend implements AutoCloseable {
 
   public ProfileStore store() {
     return store;
+  }
+
+  /** The ingest memory budget, for tests that fill it. */
+  IngestGate gate() {
+    return gate;
   }
 
   @Override
