@@ -41,7 +41,8 @@ public final class Backend implements AutoCloseable {
     StoreConfig storeConfig =
         StoreConfig.of(config.dataDir())
             .withPartitionDuration(config.partition())
-            .withLimits(config.limits());
+            .withLimits(config.limits())
+            .withMaintenance(config.maintenance(), StoreConfig.DEFAULT_IDLE_CLOSE);
     this.store = new LuceneProfileStore(storeConfig);
     try {
       this.health = new HealthStatusManager();

@@ -1,6 +1,7 @@
 package dev.ember.backend;
 
 import dev.ember.index.store.Limits;
+import dev.ember.index.store.StoreConfig;
 import dev.ember.index.store.TenantLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param limits per-tenant retention and ingest limits (request size included)
  * @param ingestMemoryBytes request bytes that may be decoded and stored at once before clients are
  *     told to retry
+ * @param maintenance how often the store applies retention, compacts sealed partitions and closes
+ *     idle ones
  */
 public record BackendConfig(
     Path dataDir,
@@ -28,7 +31,8 @@ public record BackendConfig(
     Duration partition,
     boolean requireTenant,
     TenantLimits limits,
-    long ingestMemoryBytes) {
+    long ingestMemoryBytes,
+    Duration maintenance) {
 
   public static final int DEFAULT_GRPC_PORT = 4317;
   public static final int DEFAULT_HTTP_PORT = 4040;
@@ -38,6 +42,7 @@ public record BackendConfig(
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(partition, "partition");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(maintenance, "maintenance");
     if (grpcPort < 0 || grpcPort > 65535 || httpPort < 0 || httpPort > 65535) {
       throw new IllegalArgumentException("ports must be within 0..65535");
     }
@@ -65,26 +70,51 @@ public record BackendConfig(
         Duration.ofHours(1),
         false,
         TenantLimits.of(Limits.DEFAULT),
-        IngestGate.defaultBudget());
+        IngestGate.defaultBudget(),
+        StoreConfig.DEFAULT_MAINTENANCE_INTERVAL);
   }
 
   public BackendConfig withLimits(TenantLimits v) {
     return new BackendConfig(
-        dataDir, bindAddress, grpcPort, httpPort, partition, requireTenant, v, ingestMemoryBytes);
+        dataDir,
+        bindAddress,
+        grpcPort,
+        httpPort,
+        partition,
+        requireTenant,
+        v,
+        ingestMemoryBytes,
+        maintenance);
   }
 
   public BackendConfig withRequireTenant(boolean v) {
     return new BackendConfig(
-        dataDir, bindAddress, grpcPort, httpPort, partition, v, limits, ingestMemoryBytes);
+        dataDir,
+        bindAddress,
+        grpcPort,
+        httpPort,
+        partition,
+        v,
+        limits,
+        ingestMemoryBytes,
+        maintenance);
   }
 
   public BackendConfig withIngestMemoryBytes(long v) {
     return new BackendConfig(
-        dataDir, bindAddress, grpcPort, httpPort, partition, requireTenant, limits, v);
+        dataDir, bindAddress, grpcPort, httpPort, partition, requireTenant, limits, v, maintenance);
   }
 
   public BackendConfig withPorts(int grpc, int http) {
     return new BackendConfig(
-        dataDir, bindAddress, grpc, http, partition, requireTenant, limits, ingestMemoryBytes);
+        dataDir,
+        bindAddress,
+        grpc,
+        http,
+        partition,
+        requireTenant,
+        limits,
+        ingestMemoryBytes,
+        maintenance);
   }
 }

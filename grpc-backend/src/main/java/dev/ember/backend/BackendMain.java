@@ -129,6 +129,14 @@ public final class BackendMain implements Callable<Integer> {
               + " an eighth of the heap).")
   Long ingestMemoryMiB;
 
+  @Option(
+      names = "--maintenance-interval",
+      description =
+          "How often retention is applied, sealed partitions compacted and idle ones closed"
+              + " (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1m")
+  String maintenance;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BackendMain()).execute(args));
   }
@@ -159,7 +167,8 @@ public final class BackendMain implements Callable<Integer> {
           parseDuration(partition),
           requireTenant,
           limits,
-          ingestMemoryMiB == null ? IngestGate.defaultBudget() : ingestMemoryMiB << 20);
+          ingestMemoryMiB == null ? IngestGate.defaultBudget() : ingestMemoryMiB << 20,
+          parseDuration(maintenance));
     } catch (IllegalArgumentException | java.io.IOException e) {
       throw new CommandLine.ParameterException(new CommandLine(new BackendMain()), e.getMessage());
     }

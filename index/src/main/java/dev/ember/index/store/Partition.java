@@ -64,6 +64,8 @@ final class Partition implements Closeable {
   // Set when an append failed half-way: memory and disk may disagree, so the partition refuses
   // further writes, is closed without committing its index, and reopens from the log.
   private volatile boolean broken;
+  private volatile long lastAppend;
+  private volatile boolean appended;
   private boolean closed;
 
   private Partition(long startNanos, long endNanos, Path dir) throws IOException {
@@ -122,8 +124,17 @@ final class Partition implements Closeable {
     } catch (InvalidProtocolBufferException e) {
       return false;
     }
-    if (record.hasSymbols()) {
-      for (SymbolEntry e : record.getSymbols().getEntriesList()) {
+    if (record.hasSymbols() || record.hasDeflatedSymbols()) {
+      SymbolBatch batch;
+      try {
+        batch =
+            record.hasSymbols()
+                ? record.getSymbols()
+                : SymbolBatch.parseFrom(SymbolCompression.inflate(record.getDeflatedSymbols()));
+      } catch (IOException e) {
+        return false;
+      }
+      for (SymbolEntry e : batch.getEntriesList()) {
         symbols.load(e);
       }
       return true;
@@ -193,11 +204,7 @@ final class Partition implements Closeable {
           Rewriter.Result r = rewriter.rewrite(in);
           List<SymbolEntry> fresh = symbols.drainPending();
           if (!fresh.isEmpty()) {
-            log.append(
-                LogRecord.newBuilder()
-                    .setSymbols(SymbolBatch.newBuilder().addAllEntries(fresh))
-                    .build()
-                    .toByteArray());
+            log.append(symbolRecord(SymbolBatch.newBuilder().addAllEntries(fresh).build()));
           }
           if (r.rejection() != null) {
             rejected.add(r.rejection());
@@ -216,10 +223,26 @@ final class Partition implements Closeable {
         throw e instanceof IOException io ? io : new IOException("append failed: " + e, e);
       }
       indexedOffset = log.size();
+      lastAppend = System.nanoTime();
+      appended = true;
       return new Appended(stored, samples, indexedOffset, rejected);
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Symbol batches above this size are stored deflated (see {@link SymbolCompression}). */
+  static final int DEFLATE_SYMBOLS_FROM = 256;
+
+  private static byte[] symbolRecord(SymbolBatch batch) {
+    byte[] plain = batch.toByteArray();
+    LogRecord.Builder r = LogRecord.newBuilder();
+    if (plain.length >= DEFLATE_SYMBOLS_FROM) {
+      r.setDeflatedSymbols(SymbolCompression.deflate(plain));
+    } else {
+      r.setSymbols(batch);
+    }
+    return r.build().toByteArray();
   }
 
   /** True when an append failed and the partition must be closed and reopened. */
@@ -364,14 +387,17 @@ final class Partition implements Closeable {
     }
   }
 
-  /** Index segments now; a sealed partition is compacted to one. */
+  /**
+   * Committed index segments, counted on disk: asking a reader would flush a new segment, which is
+   * what compaction avoids.
+   */
   int segmentCount() throws IOException {
-    IndexSearcher s = acquireSearcher();
-    try {
-      return s.getIndexReader().leaves().size();
-    } finally {
-      release(s);
-    }
+    return (int) TenantStore.segmentFiles(dir);
+  }
+
+  /** True when no profile was appended for {@code nanos}, or none since the partition opened. */
+  boolean quietFor(long nanos) {
+    return !appended || System.nanoTime() - lastAppend > nanos;
   }
 
   /**

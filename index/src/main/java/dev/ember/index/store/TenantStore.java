@@ -32,6 +32,12 @@ final class TenantStore implements Closeable {
   private static final Logger logger = Logger.getLogger(TenantStore.class.getName());
   private static final Pattern NAME = Pattern.compile("p-(\\d+)-(\\d+)");
 
+  /**
+   * A sealed partition is compacted once no profile was appended to it for this long (or the idle
+   * time, if shorter).
+   */
+  static final long QUIET_NANOS = 30_000_000_000L;
+
   final String tenant;
   private final Path dir;
   private final long partitionNanos;
@@ -180,16 +186,25 @@ final class TenantStore implements Closeable {
       if (s.end > sealedBefore) {
         continue; // still written to
       }
-      Partition p = s.openedOrNull();
-      if (p == null) {
-        continue;
-      }
       try {
-        if (p.segmentCount() > 1) {
+        Partition p = s.openedOrNull();
+        boolean openedHere = false;
+        if (p == null) {
+          // Closed partitions left with several segments (a crash, a restart) are compacted
+          // once; counting segment files costs a directory listing, not an open.
+          if (segmentFiles(s.path) <= 1) {
+            continue;
+          }
+          p = s.open();
+          openedHere = true;
+        }
+        // Late data still trickling in would be merged again and again: wait until it stops.
+        boolean quiet = p.quietFor(Math.min(QUIET_NANOS, idleNanos));
+        if (quiet && p.segmentCount() > 1) {
           p.compact();
           compacted++;
         }
-        if (s.idleNanos() > idleNanos) {
+        if (openedHere || s.idleNanos() > idleNanos) {
           s.close();
           closed++;
         }
@@ -198,6 +213,21 @@ final class TenantStore implements Closeable {
       }
     }
     return new Maintained(dropped, compacted, closed);
+  }
+
+  /** Lucene segments on disk (one {@code .si} file each) without opening the index. */
+  static long segmentFiles(Path partition) throws IOException {
+    Path lucene = partition.resolve(Partition.LUCENE);
+    if (!Files.isDirectory(lucene)) {
+      return 0;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(lucene, "*.si")) {
+      long n = 0;
+      for (Path ignored : files) {
+        n++;
+      }
+      return n;
+    }
   }
 
   /** Drops every retired partition at once (for shutdown and explicit retention runs). */

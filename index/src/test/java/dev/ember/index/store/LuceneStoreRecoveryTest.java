@@ -157,6 +157,27 @@ class LuceneStoreRecoveryTest {
     }
   }
 
+  @Test
+  void closedPartitionsLeftWithManySegmentsAreCompactedOnce() throws Exception {
+    StoreConfig config =
+        StoreConfig.of(dir)
+            .withCommitInterval(Duration.ofHours(1))
+            .withMaintenance(Duration.ofHours(1), Duration.ofMillis(1));
+    try (LuceneProfileStore s = new LuceneProfileStore(config, clock)) {
+      for (int i = 0; i < 4; i++) {
+        s.ingest("t", request("svc-" + i, T0 + i, 1), r -> true);
+        s.tenantForTests("t").partitionFor(T0).commit();
+      }
+    }
+    assertThat(segmentsOnDisk(partitionDir(dir))).isGreaterThan(1);
+    clock.advance(Duration.ofHours(1));
+    try (LuceneProfileStore s = new LuceneProfileStore(config, clock)) {
+      s.enforceRetention(); // a maintenance round, with the partition not open
+      assertThat(segmentsOnDisk(partitionDir(dir))).isEqualTo(1);
+      assertThat(folded(s, CPU + "{}", T0, T0 + HOUR)).hasSize(4);
+    }
+  }
+
   static long segmentsOnDisk(Path partition) throws IOException {
     try (Stream<Path> files = Files.list(partition.resolve(Partition.LUCENE))) {
       return files.filter(f -> f.getFileName().toString().endsWith(".si")).count();
