@@ -62,7 +62,8 @@ final class IngestPipeline {
     long start = System.nanoTime();
     try {
       admit(tenant, bytes.length);
-      try (IngestGate.Reservation r = gate.reserve(bytes.length)) {
+      IngestGate.Reservation reservation = gate.reserve(bytes.length);
+      try {
         ExportProfilesServiceRequest request;
         try {
           request = ExportProfilesServiceRequest.parseFrom(bytes);
@@ -77,6 +78,8 @@ final class IngestPipeline {
         Outcome out = store(tenant, receiver, request, bytes.length);
         observe(receiver, start);
         return out;
+      } finally {
+        reservation.close();
       }
     } catch (IngestException e) {
       refused(receiver, tenant, e, start);

@@ -61,6 +61,10 @@ final class OtlpHttpReceiver implements HttpHandler {
       try (IngestGate.Reservation r =
           pipeline.gate().reserve(Math.min(limits.maxRequestBytes(), declared))) {
         byte[] body = HttpIngest.readBody(ex, tenant, limits, r);
+        if (json) {
+          // A JSON tree and its protobuf take several times the text on the heap.
+          r.growTo(4L * body.length);
+        }
         pipeline.admit(tenant, body.length);
         ExportProfilesServiceRequest request = json ? OtlpJson.parse(body) : parse(body);
         IngestPipeline.Outcome out =
