@@ -240,10 +240,15 @@ public final class LuceneProfileStore implements ProfileStore {
 
   @Override
   public void close() throws IOException {
-    background.shutdownNow();
+    // Let a running commit or compaction finish (interrupting Lucene mid-merge helps nobody);
+    // periodic runs stop here.
+    background.shutdown();
     try {
-      background.awaitTermination(10, TimeUnit.SECONDS);
+      if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
+        background.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      background.shutdownNow();
       Thread.currentThread().interrupt();
     }
     IOException first = null;
