@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The running backend: the embedded store, the OTLP gRPC server and the HTTP server. {@link #start}
- * returns once both listen and {@code GET /ready} answers 200; {@link #close} stops taking
- * requests, lets running ones finish (bounded), and closes the store so its indexes are committed.
+ * The running backend: the embedded store, the OTLP gRPC server (with health and reflection) and
+ * the HTTP server (query API, OTLP/HTTP, pprof push, metrics, UI); every receiver feeds one {@link
+ * IngestPipeline}. {@link #start} returns once both listen and {@code GET /ready} answers 200;
+ * {@link #close} stops taking requests, lets running ones finish (bounded), and closes the store so
+ * its indexes are committed.
  */
 public final class Backend implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(Backend.class.getName());
@@ -33,17 +35,25 @@ public final class Backend implements AutoCloseable {
   private final Server grpc;
   private final HttpServer http;
   private final HealthStatusManager health;
+  private final IngestMetrics metrics;
+  private final IngestGate gate;
   private final ExecutorService httpExecutor;
   private volatile boolean ready;
 
   private Backend(BackendConfig config, QueryLimits limits, int queryThreads) throws IOException {
     StoreConfig storeConfig =
-        new StoreConfig(config.dataDir(), config.partition(), StoreConfig.DEFAULT_COMMIT_INTERVAL);
+        StoreConfig.of(config.dataDir())
+            .withPartitionDuration(config.partition())
+            .withLimits(config.limits())
+            .withMaintenance(config.maintenance(), StoreConfig.DEFAULT_IDLE_CLOSE);
     this.store = new LuceneProfileStore(storeConfig);
     this.queries = store.queries(queryThreads);
     try {
       this.health = new HealthStatusManager();
-      OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(store);
+      this.gate = new IngestGate(config.ingestMemoryBytes());
+      this.metrics = new IngestMetrics(store, gate);
+      IngestPipeline pipeline = new IngestPipeline(store, config.limits(), gate, metrics);
+      OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(pipeline);
       TenantInterceptor tenants = new TenantInterceptor(config.requireTenant());
       this.grpc =
           NettyServerBuilder.forAddress(
@@ -63,6 +73,12 @@ public final class Backend implements AutoCloseable {
       http.setExecutor(httpExecutor);
       new HttpApi(queries, limits, () -> ready, Clock.systemUTC(), config.requireTenant())
           .register(http);
+      http.createContext(
+          OtlpHttpReceiver.PATH, new OtlpHttpReceiver(pipeline, config.requireTenant()));
+      http.createContext(
+          PprofIngestHandler.PATH,
+          new PprofIngestHandler(pipeline, config.requireTenant(), Clock.systemUTC()));
+      http.createContext(MetricsHandler.PATH, new MetricsHandler(metrics.registry));
       http.start();
       health.setStatus("", ServingStatus.SERVING);
       ready = true;
@@ -106,12 +122,17 @@ public final class Backend implements AutoCloseable {
     return store;
   }
 
+  /** The ingest memory budget, for tests that fill it. */
+  IngestGate gate() {
+    return gate;
+  }
+
   @Override
   public void close() throws IOException {
     ready = false;
     health.enterTerminalState();
     grpc.shutdown();
-    http.stop(1);
+    http.stop(5); // waits for running exchanges, at most this many seconds
     try {
       if (!grpc.awaitTermination(10, TimeUnit.SECONDS)) {
         grpc.shutdownNow();

@@ -1,50 +1,49 @@
 package dev.ember.backend;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.ember.index.store.IngestResult;
-import dev.ember.index.store.ProfileStore;
-import dev.ember.wire.ProfilesValidator;
-import dev.ember.wire.ValidationReport;
+import com.google.protobuf.Any;
+import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesPartialSuccess;
-import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse;
 import io.opentelemetry.proto.collector.profiles.v1development.ProfilesServiceGrpc;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * OTLP {@code ProfilesService/Export} over gRPC. The request arrives as raw bytes (a pass-through
  * marshaller) so that a payload protobuf cannot parse is answered with {@code INVALID_ARGUMENT} and
- * a message, not grpc-java's generic {@code INTERNAL}. Valid requests are checked by {@link
- * ProfilesValidator}: faults in the shared dictionary refuse the request, faults inside a profile
+ * a message, not grpc-java's generic {@code INTERNAL}. Everything else is the {@link
+ * IngestPipeline}: faults in the shared dictionary refuse the request, faults inside a profile
  * reject that profile through {@code partial_success} while the rest is stored durably.
+ *
+ * <p>Status codes: {@code INVALID_ARGUMENT} (bad data, do not retry), {@code RESOURCE_EXHAUSTED}
+ * with a {@code google.rpc.RetryInfo} (over the tenant's rate or the backend's memory budget: retry
+ * later) or without one (larger than allowed: do not retry), {@code UNAVAILABLE} (storage failed:
+ * retry), {@code UNAUTHENTICATED} (missing tenant, from {@link TenantInterceptor}).
  */
 final class OtlpGrpcReceiver {
-  private static final Logger logger = Logger.getLogger(OtlpGrpcReceiver.class.getName());
+  static final String RECEIVER = "otlp_grpc";
 
-  private final ProfileStore store;
+  private final IngestPipeline pipeline;
 
-  OtlpGrpcReceiver(ProfileStore store) {
-    this.store = store;
+  OtlpGrpcReceiver(IngestPipeline pipeline) {
+    this.pipeline = pipeline;
   }
 
   /** The service definition, with the generated schema so reflection still describes it. */
   ServerServiceDefinition definition() {
-    MethodDescriptor<byte[], ExportProfilesServiceResponse> export =
+    MethodDescriptor<Payload, ExportProfilesServiceResponse> export =
         ProfilesServiceGrpc.getExportMethod().toBuilder(
-                new RawBytes(),
+                new PayloadMarshaller(),
                 ProtoUtils.marshaller(ExportProfilesServiceResponse.getDefaultInstance()))
             .build();
     ServiceDescriptor generated = ProfilesServiceGrpc.getServiceDescriptor();
@@ -58,58 +57,87 @@ final class OtlpGrpcReceiver {
         .build();
   }
 
-  void export(byte[] bytes, StreamObserver<ExportProfilesServiceResponse> response) {
+  void export(Payload payload, StreamObserver<ExportProfilesServiceResponse> response) {
     String tenant = TenantInterceptor.TENANT.get();
+    if (payload.error() != null) {
+      IngestException e = payload.error();
+      pipeline.refused(RECEIVER, tenant, e, System.nanoTime());
+      response.onError(status(e));
+      return;
+    }
     try {
-      response.onNext(ingest(tenant, bytes));
+      response.onNext(pipeline.ingestBytes(tenant, RECEIVER, payload.bytes()).response());
       response.onCompleted();
-    } catch (StatusRuntimeException e) {
-      response.onError(e);
+    } catch (IngestException e) {
+      response.onError(status(e));
     }
   }
 
-  /** Parses, validates and stores one request; throws a status exception on refusal. */
-  ExportProfilesServiceResponse ingest(String tenant, byte[] bytes) {
-    ExportProfilesServiceRequest request;
-    try {
-      request = ExportProfilesServiceRequest.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw Status.INVALID_ARGUMENT
-          .withDescription(
-              "request is not a valid ExportProfilesServiceRequest ("
-                  + bytes.length
-                  + " bytes): "
-                  + e.getMessage())
-          .asRuntimeException();
+  /** The gRPC status for a refusal, with retry information when a retry can succeed. */
+  static StatusRuntimeException status(IngestException e) {
+    Code code =
+        switch (e.kind) {
+          case INVALID, UNSUPPORTED -> Code.INVALID_ARGUMENT;
+          case TOO_LARGE, OVERLOADED -> Code.RESOURCE_EXHAUSTED;
+          case UNAVAILABLE -> Code.UNAVAILABLE;
+          case UNAUTHENTICATED -> Code.UNAUTHENTICATED;
+        };
+    com.google.rpc.Status.Builder s =
+        com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(e.getMessage());
+    if (e.retryAfter != null) {
+      s.addDetails(
+          Any.pack(
+              RetryInfo.newBuilder()
+                  .setRetryDelay(
+                      com.google.protobuf.Duration.newBuilder()
+                          .setSeconds(e.retryAfter.getSeconds())
+                          .setNanos(e.retryAfter.getNano()))
+                  .build()));
     }
-    ValidationReport report = ProfilesValidator.validate(request);
-    if (report.isRequestInvalid()) {
-      throw Status.INVALID_ARGUMENT.withDescription(report.requestSummary()).asRuntimeException();
-    }
-    try {
-      IngestResult stored = store.ingest(tenant, request, ref -> !report.isRejected(ref));
-      logger.log(
-          Level.FINE, "tenant {0}: stored {1} profiles", new Object[] {tenant, stored.profiles()});
-    } catch (IOException | UncheckedIOException e) {
-      logger.log(Level.WARNING, "storing a request failed", e);
-      throw Status.UNAVAILABLE
-          .withDescription("storage failed, nothing was acknowledged; retry: " + e.getMessage())
-          .withCause(e)
-          .asRuntimeException();
-    } catch (IllegalArgumentException e) {
-      throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
-    }
-    ExportProfilesServiceResponse.Builder out = ExportProfilesServiceResponse.newBuilder();
-    if (report.rejectedProfileCount() > 0) {
-      out.setPartialSuccess(
-          ExportProfilesPartialSuccess.newBuilder()
-              .setRejectedProfiles(report.rejectedProfileCount())
-              .setErrorMessage(report.profileSummary()));
-    }
-    return out.build();
+    return StatusProto.toStatusRuntimeException(s.build());
   }
 
-  /** Hands the request bytes through untouched; parsing happens in {@link #ingest}. */
+  /** The request bytes as they arrived, or why reading them failed. */
+  record Payload(byte[] bytes, IngestException error) {}
+
+  /**
+   * Hands the request bytes through untouched; parsing happens in the pipeline. grpc-java
+   * decompresses and enforces the size limit while this reads the stream; a failure there must not
+   * escape, or grpc-java answers {@code UNKNOWN "Application error processing RPC"}: it becomes a
+   * payload error with a proper status instead.
+   */
+  static final class PayloadMarshaller implements MethodDescriptor.Marshaller<Payload> {
+    @Override
+    public InputStream stream(Payload value) {
+      return new ByteArrayInputStream(value.bytes());
+    }
+
+    @Override
+    public Payload parse(InputStream stream) {
+      try {
+        return new Payload(stream.readAllBytes(), null);
+      } catch (StatusRuntimeException e) {
+        boolean size = e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED;
+        return new Payload(
+            null,
+            new IngestException(
+                size ? IngestException.Kind.TOO_LARGE : IngestException.Kind.INVALID,
+                size ? "too_large" : "bad_compression",
+                e.getStatus().getDescription()
+                    + (size
+                        ? " (the backend's max-message-size); split it into smaller requests"
+                        : "")));
+      } catch (IOException e) {
+        return new Payload(
+            null,
+            IngestException.invalid(
+                "bad_compression",
+                "could not read the request; is its grpc-encoding right? " + e.getMessage()));
+      }
+    }
+  }
+
+  /** Writes byte arrays as they are: for clients (tests, tools) that send prepared bytes. */
   static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
     @Override
     public InputStream stream(byte[] value) {

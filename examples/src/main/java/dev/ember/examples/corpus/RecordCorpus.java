@@ -87,8 +87,17 @@ public final class RecordCorpus {
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start());
       }
+      // The apps stop working after `seconds` but their JVMs may linger: stop them politely
+      // (the shutdown hook flushes the last window), then for good.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 15L);
       for (Process p : apps) {
-        if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
+        long left = deadline - System.nanoTime();
+        if (!p.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+          p.destroy();
+        }
+      }
+      for (Process p : apps) {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
           p.destroyForcibly();
         }
       }

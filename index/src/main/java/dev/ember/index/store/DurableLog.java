@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
 /**
@@ -28,7 +30,9 @@ final class DurableLog implements Closeable {
   private final FileChannel channel;
   private long written;
   private volatile long durable;
-  private final Object syncLock = new Object();
+  private final ReentrantLock syncLock = new ReentrantLock();
+  private final Condition synced = syncLock.newCondition();
+  private boolean syncing; // guarded by syncLock
 
   /** Opens or creates the log, cutting any torn tail; {@code reader} sees every whole record. */
   DurableLog(Path path, RecordReader reader) throws IOException {
@@ -113,21 +117,41 @@ final class DurableLog implements Closeable {
   }
 
   /**
-   * Returns once every byte before {@code position} is on disk. Group commit: while one caller runs
-   * {@code fsync}, later callers queue on the lock, and the next one to get it syncs for all of
-   * them at once.
+   * Returns once every byte before {@code position} is on disk. Group commit: one caller (the
+   * leader) runs {@code fsync} for everything appended so far while later callers wait on a
+   * condition, not spinning on a monitor; when it finishes, every waiter it covered returns and the
+   * next one still uncovered leads the next {@code fsync}. A failed {@code fsync} is thrown to its
+   * leader; waiters then try for themselves.
    */
   void sync(long position) throws IOException {
     if (durable >= position) {
       return;
     }
-    synchronized (syncLock) {
-      if (durable >= position) {
-        return;
+    syncLock.lock();
+    try {
+      while (durable < position) {
+        if (syncing) {
+          synced.awaitUninterruptibly();
+          continue;
+        }
+        syncing = true;
+        long target = size();
+        syncLock.unlock();
+        boolean ok = false;
+        try {
+          channel.force(false);
+          ok = true;
+        } finally {
+          syncLock.lock();
+          syncing = false;
+          if (ok && target > durable) {
+            durable = target;
+          }
+          synced.signalAll();
+        }
       }
-      long target = size();
-      channel.force(false);
-      durable = target;
+    } finally {
+      syncLock.unlock();
     }
   }
 

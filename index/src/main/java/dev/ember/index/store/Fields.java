@@ -4,6 +4,11 @@ package dev.ember.index.store;
 final class Fields {
   private Fields() {}
 
+  /**
+   * The tenant (each tenant also has its own directories; this makes documents self-describing).
+   */
+  static final String TENANT = "tenant";
+
   /** Profile id, 32 hex digits. */
   static final String ID = "id";
 

@@ -10,16 +10,20 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The embedded store: per tenant, per time partition, a durable log plus a Lucene index (see {@link
@@ -28,6 +32,11 @@ import java.util.function.Predicate;
  * <p>Layout: {@code <dataDir>/tenants/<tenant>/p-<start s>-<duration s>/{profiles.log,lucene/}}.
  */
 public final class LuceneProfileStore implements ProfileStore {
+  private static final Logger logger = Logger.getLogger(LuceneProfileStore.class.getName());
+
+  /** A partition is sealed (compacted, closable when idle) this long after its end: late data. */
+  static final long SEAL_GRACE_NANOS = 10 * 60 * 1_000_000_000L;
+
   private final StoreConfig config;
   private final Clock clock;
   private final Path tenantsDir;
@@ -54,12 +63,15 @@ public final class LuceneProfileStore implements ProfileStore {
     this.background =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "ember-store-commit");
+              Thread t = new Thread(r, "ember-store-maintenance");
               t.setDaemon(true);
               return t;
             });
     long every = config.commitInterval().toMillis();
     background.scheduleWithFixedDelay(this::commitAll, every, every, TimeUnit.MILLISECONDS);
+    long maintenance = config.maintenanceInterval().toMillis();
+    background.scheduleWithFixedDelay(
+        this::maintainQuietly, maintenance, maintenance, TimeUnit.MILLISECONDS);
   }
 
   private long partitionNanos() {
@@ -92,30 +104,37 @@ public final class LuceneProfileStore implements ProfileStore {
   public IngestResult ingest(
       String tenant, ExportProfilesServiceRequest request, Predicate<ProfileRef> accepted)
       throws IOException {
-    long now = clock.millis() * 1_000_000L;
-    List<ProfileInput> inputs = OtlpProfiles.read(request, accepted, now);
-    if (inputs.isEmpty()) {
-      return IngestResult.EMPTY;
+    Tenants.validate(tenant);
+    long now = nowNanos();
+    Limits limits = config.limits().of(tenant);
+    OtlpProfiles.Read read = OtlpProfiles.read(request, accepted, now, limits);
+    IngestResult result = new IngestResult(0, 0, read.rejected());
+    if (read.inputs().isEmpty()) {
+      return result;
     }
     TenantStore t = tenant(tenant, true);
     // Group by partition, keeping request order inside each group.
     Map<Partition, List<ProfileInput>> groups = new LinkedHashMap<>();
-    for (ProfileInput in : inputs) {
+    for (ProfileInput in : read.inputs()) {
       groups.computeIfAbsent(t.partitionFor(in.timeNanos()), p -> new ArrayList<>()).add(in);
     }
-    IngestResult result = IngestResult.EMPTY;
     List<Partition.Appended> appended = new ArrayList<>();
     List<Partition> order = new ArrayList<>();
     for (Map.Entry<Partition, List<ProfileInput>> e : groups.entrySet()) {
-      Partition.Appended a = e.getKey().append(e.getValue(), request.getDictionary());
+      Partition.Appended a = e.getKey().append(e.getValue(), request.getDictionary(), limits);
       appended.add(a);
       order.add(e.getKey());
-      result = result.plus(new IngestResult(a.profiles(), a.samples()));
+      result = result.plus(new IngestResult(a.profiles(), a.samples(), a.rejected()));
     }
     for (int i = 0; i < order.size(); i++) {
       order.get(i).sync(appended.get(i).logPosition());
     }
     return result;
+  }
+
+  private long nowNanos() {
+    Instant i = clock.instant();
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
 
   @Override
@@ -152,12 +171,65 @@ public final class LuceneProfileStore implements ProfileStore {
     }
   }
 
+  /** The tenant's partitions, for tests of this package. */
+  TenantStore tenantForTests(String tenant) throws IOException {
+    return tenant(tenant, true);
+  }
+
+  @Override
+  public StoreStats stats() {
+    Map<String, TenantStats> out = new TreeMap<>();
+    for (TenantStore t : tenants.values()) {
+      out.put(t.tenant, t.stats());
+    }
+    return new StoreStats(out);
+  }
+
+  @Override
+  public int enforceRetention() {
+    int dropped = maintain();
+    for (TenantStore t : tenants.values()) {
+      t.deleteRetiredNow();
+    }
+    return dropped;
+  }
+
+  /**
+   * One round of background maintenance for every tenant: retention, compaction of sealed
+   * partitions (ended more than {@link #SEAL_GRACE_NANOS} ago), closing idle ones.
+   */
+  private int maintain() {
+    long now = nowNanos();
+    long sealedBefore = now - SEAL_GRACE_NANOS;
+    long idle = config.idleClose().toNanos();
+    int dropped = 0;
+    for (TenantStore t : tenants.values()) {
+      Limits limits = config.limits().of(t.tenant);
+      long retainFrom = limits.hasRetention() ? now - limits.retention().toNanos() : Long.MIN_VALUE;
+      dropped += t.maintain(retainFrom, sealedBefore, idle).dropped();
+    }
+    return dropped;
+  }
+
+  private void maintainQuietly() {
+    try {
+      maintain();
+    } catch (RuntimeException e) {
+      logger.log(Level.WARNING, "store maintenance failed; retrying next round", e);
+    }
+  }
+
   @Override
   public void close() throws IOException {
-    background.shutdownNow();
+    // Let a running commit or compaction finish (interrupting Lucene mid-merge helps nobody);
+    // periodic runs stop here.
+    background.shutdown();
     try {
-      background.awaitTermination(10, TimeUnit.SECONDS);
+      if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
+        background.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      background.shutdownNow();
       Thread.currentThread().interrupt();
     }
     IOException first = null;

@@ -50,6 +50,7 @@ final class Partition implements Closeable {
   final long startNanos;
   final long endNanos;
   final Path dir;
+  final String tenant;
   private final ReentrantLock lock = new ReentrantLock();
   private final SymbolTables symbols = new SymbolTables();
   private final Map<Long, IntLongMap> aggregates = new HashMap<>();
@@ -60,11 +61,18 @@ final class Partition implements Closeable {
   private long indexedOffset;
   private long committedOffset;
   private long profileCount;
+  // Set when an append failed half-way: memory and disk may disagree, so the partition refuses
+  // further writes, is closed without committing its index, and reopens from the log.
+  private volatile boolean broken;
+  private volatile long lastAppend;
+  private volatile boolean appended;
+  private boolean closed;
 
   private Partition(long startNanos, long endNanos, Path dir) throws IOException {
     this.startNanos = startNanos;
     this.endNanos = endNanos;
     this.dir = dir;
+    this.tenant = dir.getParent() == null ? "" : dir.getParent().getFileName().toString();
     Files.createDirectories(dir);
     this.directory = FSDirectory.open(dir.resolve(LUCENE));
     IndexWriterConfig iwc =
@@ -116,8 +124,17 @@ final class Partition implements Closeable {
     } catch (InvalidProtocolBufferException e) {
       return false;
     }
-    if (record.hasSymbols()) {
-      for (SymbolEntry e : record.getSymbols().getEntriesList()) {
+    if (record.hasSymbols() || record.hasDeflatedSymbols()) {
+      SymbolBatch batch;
+      try {
+        batch =
+            record.hasSymbols()
+                ? record.getSymbols()
+                : SymbolBatch.parseFrom(SymbolCompression.inflate(record.getDeflatedSymbols()));
+      } catch (IOException e) {
+        return false;
+      }
+      for (SymbolEntry e : batch.getEntriesList()) {
         symbols.load(e);
       }
       return true;
@@ -166,37 +183,71 @@ final class Partition implements Closeable {
     }
   }
 
-  /** Result of an append: how many profiles and samples, and the log position to sync to. */
-  record Appended(int profiles, long samples, long logPosition) {}
+  /** Result of an append: what was stored, the log position to sync to, and what was refused. */
+  record Appended(int profiles, long samples, long logPosition, List<Rejection> rejected) {}
 
   /** Rewrites, logs, indexes and aggregates profiles; call {@link #sync} before acknowledging. */
-  Appended append(List<ProfileInput> inputs, ProfilesDictionary dict) throws IOException {
+  Appended append(List<ProfileInput> inputs, ProfilesDictionary dict, Limits limits)
+      throws IOException {
     lock.lock();
     try {
-      Rewriter rewriter = new Rewriter(symbols, dict);
+      if (closed || broken) {
+        throw new IOException(
+            "partition " + dir + (closed ? " is closed" : " failed earlier and must be reopened"));
+      }
+      Rewriter rewriter = new Rewriter(symbols, dict, limits);
       long samples = 0;
-      for (ProfileInput in : inputs) {
-        Rewriter.Result r = rewriter.rewrite(in);
-        List<SymbolEntry> fresh = symbols.drainPending();
-        if (!fresh.isEmpty()) {
-          log.append(
-              LogRecord.newBuilder()
-                  .setSymbols(SymbolBatch.newBuilder().addAllEntries(fresh))
-                  .build()
-                  .toByteArray());
+      int stored = 0;
+      List<Rejection> rejected = new ArrayList<>();
+      try {
+        for (ProfileInput in : inputs) {
+          Rewriter.Result r = rewriter.rewrite(in);
+          List<SymbolEntry> fresh = symbols.drainPending();
+          if (!fresh.isEmpty()) {
+            log.append(symbolRecord(SymbolBatch.newBuilder().addAllEntries(fresh).build()));
+          }
+          if (r.rejection() != null) {
+            rejected.add(r.rejection());
+            continue;
+          }
+          long offset =
+              log.append(LogRecord.newBuilder().setProfile(r.profile()).build().toByteArray());
+          index(offset, r.profile(), r.extras());
+          aggregate(r.profile());
+          profileCount++;
+          stored++;
+          samples += r.profile().getStacksCount();
         }
-        long offset =
-            log.append(LogRecord.newBuilder().setProfile(r.profile()).build().toByteArray());
-        index(offset, r.profile(), r.extras());
-        aggregate(r.profile());
-        profileCount++;
-        samples += r.profile().getStacksCount();
+      } catch (IOException | RuntimeException e) {
+        broken = true;
+        throw e instanceof IOException io ? io : new IOException("append failed: " + e, e);
       }
       indexedOffset = log.size();
-      return new Appended(inputs.size(), samples, indexedOffset);
+      lastAppend = System.nanoTime();
+      appended = true;
+      return new Appended(stored, samples, indexedOffset, rejected);
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Symbol batches above this size are stored deflated (see {@link SymbolCompression}). */
+  static final int DEFLATE_SYMBOLS_FROM = 256;
+
+  private static byte[] symbolRecord(SymbolBatch batch) {
+    byte[] plain = batch.toByteArray();
+    LogRecord.Builder r = LogRecord.newBuilder();
+    if (plain.length >= DEFLATE_SYMBOLS_FROM) {
+      r.setDeflatedSymbols(SymbolCompression.deflate(plain));
+    } else {
+      r.setSymbols(batch);
+    }
+    return r.build().toByteArray();
+  }
+
+  /** True when an append failed and the partition must be closed and reopened. */
+  boolean isBroken() {
+    return broken;
   }
 
   void sync(long position) throws IOException {
@@ -206,6 +257,7 @@ final class Partition implements Closeable {
   private void index(long offset, StoredProfile p, Rewriter.Extras extras) throws IOException {
     Symbols s = symbols.snapshot();
     Document doc = new Document();
+    doc.add(new StringField(Fields.TENANT, tenant, Field.Store.NO));
     doc.add(new StringField(Fields.ID, HEX.formatHex(p.getId().toByteArray()), Field.Store.NO));
     doc.add(new LongPoint(Fields.TIME, p.getTimeUnixNano()));
     doc.add(new NumericDocValuesField(Fields.TIME, p.getTimeUnixNano()));
@@ -324,7 +376,7 @@ final class Partition implements Closeable {
   void commit() throws IOException {
     lock.lock();
     try {
-      if (indexedOffset == committedOffset) {
+      if (indexedOffset == committedOffset || broken || closed) {
         return;
       }
       writer.setLiveCommitData(Map.of(COMMITTED_OFFSET, Long.toString(indexedOffset)).entrySet());
@@ -335,15 +387,69 @@ final class Partition implements Closeable {
     }
   }
 
+  /**
+   * Committed index segments, counted on disk: asking a reader would flush a new segment, which is
+   * what compaction avoids.
+   */
+  int segmentCount() throws IOException {
+    return (int) TenantStore.segmentFiles(dir);
+  }
+
+  /** True when no profile was appended for {@code nanos}, or none since the partition opened. */
+  boolean quietFor(long nanos) {
+    return !appended || System.nanoTime() - lastAppend > nanos;
+  }
+
+  /**
+   * Merges the index into one segment and commits it, for partitions no longer written to: fewer
+   * files and smaller indexes on disk, and one segment to search. Writes may continue meanwhile.
+   */
+  void compact() throws IOException {
+    if (broken || segmentCount() <= 1) {
+      return;
+    }
+    writer.forceMerge(1, true);
+    lock.lock();
+    try {
+      if (broken || closed) {
+        return;
+      }
+      writer.setLiveCommitData(Map.of(COMMITTED_OFFSET, Long.toString(indexedOffset)).entrySet());
+      writer.commit();
+      committedOffset = indexedOffset;
+    } finally {
+      lock.unlock();
+    }
+    searchers.maybeRefreshBlocking();
+  }
+
   @Override
   public void close() throws IOException {
+    lock.lock();
     try {
-      commit();
+      if (closed) {
+        return;
+      }
+      if (!broken) {
+        commit();
+      }
+      closed = true;
     } finally {
+      lock.unlock();
+    }
+    try {
       searchers.close();
-      writer.close();
-      directory.close();
-      log.close();
+    } finally {
+      try {
+        if (broken) {
+          writer.rollback(); // whatever the failed append indexed is re-indexed from the log
+        } else {
+          writer.close();
+        }
+      } finally {
+        directory.close();
+        log.close();
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.ember.index.store;
 
+import dev.ember.wire.ProfileRef;
 import dev.ember.wire.ProfileTypeId;
 import io.opentelemetry.proto.profiles.v1development.Profile;
 
@@ -9,6 +10,7 @@ import io.opentelemetry.proto.profiles.v1development.Profile;
  * into the request's dictionary, until a partition rewrites them.
  */
 record ProfileInput(
+    ProfileRef ref,
     Profile proto,
     String[] labelPairs,
     ProfileTypeId type,

@@ -18,7 +18,9 @@ public interface ProfileStore extends Closeable {
 
   /**
    * Stores the accepted profiles of a request that passed validation. Returns only once they are
-   * durable: an acknowledged ingest survives a crash.
+   * durable: an acknowledged ingest survives a crash. Profiles that break the tenant's limits (too
+   * old for retention, too many samples or labels, a new series over the series limit) are not
+   * stored and come back in {@link IngestResult#rejected()}; the rest is stored.
    */
   IngestResult ingest(
       String tenant, ExportProfilesServiceRequest request, Predicate<ProfileRef> accepted)
@@ -36,4 +38,16 @@ public interface ProfileStore extends Closeable {
    * before the store.
    */
   ProfileQueries queries(int parallelism);
+
+  // ---- operations of the ingest side: size and retention ----
+
+  /** Size of the store by tenant: partitions and bytes on disk. */
+  StoreStats stats() throws IOException;
+
+  /**
+   * Applies every tenant's retention now (it also runs in the background): deletes the data that
+   * ended before {@code now - retention}. Returns the number of partitions (or equivalent units)
+   * dropped.
+   */
+  int enforceRetention() throws IOException;
 }

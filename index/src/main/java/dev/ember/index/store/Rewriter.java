@@ -27,8 +27,12 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Rewriter {
   private static final HexFormat HEX = HexFormat.of();
 
+  /** The root frame of stacks cut at the tenant's depth limit, as the exporter marks JFR's cuts. */
+  static final String TRUNCATED = "[truncated]";
+
   private final SymbolTables symbols;
   private final ProfilesDictionary dict;
+  private final Limits limits;
   private final int[] strings;
   private final int[][] locationFunctions; // per request location: partition functions, root first
   private final long[][] locationLines;
@@ -40,9 +44,10 @@ final class Rewriter {
   private final int[] attributeSeen;
   private int generation;
 
-  Rewriter(SymbolTables symbols, ProfilesDictionary dict) {
+  Rewriter(SymbolTables symbols, ProfilesDictionary dict, Limits limits) {
     this.symbols = symbols;
     this.dict = dict;
+    this.limits = limits;
     this.strings = filled(dict.getStringTableCount());
     this.locationFunctions = new int[dict.getLocationTableCount()][];
     this.locationLines = new long[dict.getLocationTableCount()][];
@@ -63,11 +68,28 @@ final class Rewriter {
   record Extras(
       TreeSet<String> traceIds, TreeSet<String> spanIds, Map<String, TreeSet<String>> attributes) {}
 
-  record Result(StoredProfile profile, int seriesId, int typeId, Extras extras) {}
+  /** A rewritten profile, or the reason it cannot be stored ({@code profile} is then null). */
+  record Result(
+      StoredProfile profile, int seriesId, int typeId, Extras extras, Rejection rejection) {
+    static Result rejected(Rejection r) {
+      return new Result(null, 0, 0, null, r);
+    }
+  }
 
   Result rewrite(ProfileInput in) {
     generation++;
     int series = series(in.labelPairs());
+    if (series < 0) {
+      return Result.rejected(
+          new Rejection(
+              in.ref(),
+              "series_limit",
+              OtlpProfiles.path(in.ref())
+                  + " would start a new series, but this tenant already has "
+                  + limits.maxSeries()
+                  + " series in the partition for its time (max-series); reduce the label"
+                  + " values that change often (instance ids, pids) or raise the limit"));
+    }
     int type =
         symbols.profileType(
             new int[] {
@@ -137,7 +159,7 @@ final class Rewriter {
       total += v;
     }
     b.setTotal(total);
-    return new Result(b.build(), series, type, extras);
+    return new Result(b.build(), series, type, extras, null);
   }
 
   private record SampleKey(int node, int link, int attributeSet) {}
@@ -151,10 +173,18 @@ final class Rewriter {
     return ByteString.copyFrom(id);
   }
 
+  /** The series id, or -1 when the series is new and the tenant's series limit is reached. */
   private int series(String[] pairs) {
     int[] ids = new int[pairs.length];
     for (int i = 0; i < pairs.length; i++) {
       ids[i] = symbols.string(pairs[i]);
+    }
+    int id = symbols.findSeries(ids);
+    if (id >= 0) {
+      return id;
+    }
+    if (symbols.seriesCount() >= limits.maxSeries()) {
+      return -1;
     }
     return symbols.series(ids);
   }
@@ -177,16 +207,30 @@ final class Rewriter {
       return node;
     }
     Stack s = dict.getStackTable(requestIndex);
-    node = 0;
-    // location_indices is leaf first: walk it backwards to insert from the root down.
-    for (int i = s.getLocationIndicesCount() - 1; i >= 0; i--) {
+    int depth = 0;
+    for (int i = 0; i < s.getLocationIndicesCount(); i++) {
       int loc = s.getLocationIndices(i);
       if (locationFunctions[loc] == null) {
         resolveLocation(loc);
       }
+      depth += locationFunctions[loc].length;
+    }
+    // Too deep: keep the leaf-most frames, where the time is spent, under a marker root frame.
+    int skip = depth > limits.maxStackDepth() ? depth - (limits.maxStackDepth() - 1) : 0;
+    node = 0;
+    if (skip > 0) {
+      node = symbols.stackNode(0, symbols.function(symbols.string(TRUNCATED), 0, 0, 0), 0);
+    }
+    int seen = 0;
+    // location_indices is leaf first: walk it backwards to insert from the root down.
+    for (int i = s.getLocationIndicesCount() - 1; i >= 0; i--) {
+      int loc = s.getLocationIndices(i);
       int[] fns = locationFunctions[loc];
       long[] lines = locationLines[loc];
       for (int j = 0; j < fns.length; j++) {
+        if (seen++ < skip) {
+          continue;
+        }
         node = symbols.stackNode(node, fns[j], lines[j]);
       }
     }

@@ -34,7 +34,7 @@ final class SymbolTables {
   private int[] fnFile = new int[256];
   private long[] fnStart = new long[256];
   private int fnCount = 1;
-  private final Map<List<Long>, Integer> fnIds = new HashMap<>();
+  private final Map<FnKey, Integer> fnIds = new HashMap<>();
 
   private final StackNodes stacks = new StackNodes();
 
@@ -68,6 +68,9 @@ final class SymbolTables {
     attributeSets[0] = new int[0];
     types[0] = new int[5];
   }
+
+  /** A function's identity: its three string ids and start line. */
+  private record FnKey(int name, int systemName, int filename, long startLine) {}
 
   /** A value-equality key over an int[] or byte[] content. */
   private record Key(Object content) {
@@ -110,7 +113,7 @@ final class SymbolTables {
   }
 
   int function(int name, int systemName, int filename, long startLine) {
-    List<Long> key = List.of((long) name, (long) systemName, (long) filename, startLine);
+    FnKey key = new FnKey(name, systemName, filename, startLine);
     Integer id = fnIds.get(key);
     if (id != null) {
       return id;
@@ -127,16 +130,16 @@ final class SymbolTables {
     return addFunction(key);
   }
 
-  private int addFunction(List<Long> key) {
+  private int addFunction(FnKey key) {
     int id = fnCount++;
     fnName = IntArrays.grow(fnName, fnCount);
     fnSystem = IntArrays.grow(fnSystem, fnCount);
     fnFile = IntArrays.grow(fnFile, fnCount);
     fnStart = IntArrays.grow(fnStart, fnCount);
-    fnName[id] = key.get(0).intValue();
-    fnSystem[id] = key.get(1).intValue();
-    fnFile[id] = key.get(2).intValue();
-    fnStart[id] = key.get(3);
+    fnName[id] = key.name();
+    fnSystem[id] = key.systemName();
+    fnFile[id] = key.filename();
+    fnStart[id] = key.startLine();
     fnIds.put(key, id);
     return id;
   }
@@ -152,6 +155,12 @@ final class SymbolTables {
                 StackNode.newBuilder().setParent(parent).setFunction(function).setLine(line))
             .build());
     return stacks.add(parent, function, line);
+  }
+
+  /** The id of a label set given as sorted (name id, value id) pairs, or -1 when new. */
+  int findSeries(int[] sortedPairs) {
+    Integer id = seriesIds.get(new Key(sortedPairs));
+    return id == null ? -1 : id;
   }
 
   /** Interns a label set given as sorted (name id, value id) pairs. */
@@ -309,12 +318,7 @@ final class SymbolTables {
       case STRING -> addString(e.getString());
       case FUNCTION -> {
         Function f = e.getFunction();
-        addFunction(
-            List.of(
-                (long) f.getName(),
-                (long) f.getSystemName(),
-                (long) f.getFilename(),
-                f.getStartLine()));
+        addFunction(new FnKey(f.getName(), f.getSystemName(), f.getFilename(), f.getStartLine()));
       }
       case STACK_NODE -> {
         StackNode n = e.getStackNode();

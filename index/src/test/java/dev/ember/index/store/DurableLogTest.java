@@ -66,4 +66,36 @@ class DurableLogTest {
     Files.write(file, bytes);
     assertThat(readAll(file)).containsExactly("one");
   }
+
+  @Test
+  void concurrentSyncsAllReturnDurableAndShareFsyncs() throws Exception {
+    Path file = dir.resolve("log");
+    try (DurableLog log = new DurableLog(file, (o, r) -> true)) {
+      int threads = 6;
+      int each = 200;
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(threads);
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    long end =
+                        log.append(("t" + id + "-" + i).getBytes(StandardCharsets.UTF_8))
+                            + DurableLog.HEADER
+                            + ("t" + id + "-" + i).length();
+                    log.sync(end);
+                  }
+                  return null;
+                }));
+      }
+      for (var f : futures) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+    }
+    assertThat(readAll(file)).hasSize(6 * 200);
+  }
 }
