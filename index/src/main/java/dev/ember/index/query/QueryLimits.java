@@ -35,6 +35,18 @@ public record QueryLimits(Duration maxRange, int maxSeries, int maxTreeNodes, Du
       new QueryLimits(
           DEFAULT_MAX_RANGE, DEFAULT_MAX_SERIES, DEFAULT_MAX_TREE_NODES, DEFAULT_TIMEOUT);
 
+  /**
+   * No limits, for callers inside the store (the {@code ProfileStore.merge} storage API and its
+   * contract tests); the servers always pass configured limits.
+   */
+  public static final QueryLimits UNBOUNDED =
+      new QueryLimits(
+          Duration.ofNanos(Long.MAX_VALUE),
+          Integer.MAX_VALUE,
+          Integer.MAX_VALUE,
+          // A century: deadlines are compared by difference, so stay well below 2^63 ns.
+          Duration.ofDays(36_500));
+
   public QueryLimits {
     Objects.requireNonNull(maxRange, "maxRange");
     Objects.requireNonNull(timeout, "timeout");

@@ -2,6 +2,7 @@ package dev.ember.index.store;
 
 import dev.ember.index.query.FlameTree;
 import dev.ember.index.query.QueryContext;
+import dev.ember.index.query.QueryLimits;
 import dev.ember.index.query.Selection;
 import dev.ember.wire.ProfileRef;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
@@ -140,7 +141,8 @@ public final class LuceneProfileStore implements ProfileStore {
   @Override
   public FlameTree merge(String tenant, Selection selection) throws IOException {
     try (ProfileQueries q = queries(1)) {
-      return q.merge(tenant, selection, QueryContext.defaults()).tree();
+      // A storage-level call: the query limits are the servers' business.
+      return q.merge(tenant, selection, QueryContext.of(QueryLimits.UNBOUNDED)).tree();
     }
   }
 
