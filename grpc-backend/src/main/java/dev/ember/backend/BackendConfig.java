@@ -60,7 +60,10 @@ public record BackendConfig(
     return (int) Math.min(Integer.MAX_VALUE - 1024, max);
   }
 
-  /** Defaults on the given data directory, listening on loopback with free ports (for tests). */
+  /**
+   * Defaults on the given data directory, listening on loopback with free ports, keeping data
+   * forever so tests can use fixed timestamps (tests of retention set their own limits).
+   */
   public static BackendConfig forTests(Path dataDir) {
     return new BackendConfig(
         dataDir,
@@ -69,7 +72,7 @@ public record BackendConfig(
         0,
         Duration.ofHours(1),
         false,
-        TenantLimits.of(Limits.DEFAULT),
+        TenantLimits.of(Limits.DEFAULT.withRetention(Limits.KEEP_FOREVER)),
         IngestGate.defaultBudget(),
         StoreConfig.DEFAULT_MAINTENANCE_INTERVAL);
   }

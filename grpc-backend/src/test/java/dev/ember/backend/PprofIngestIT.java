@@ -24,7 +24,11 @@ class PprofIngestIT {
 
   @BeforeEach
   void start() throws Exception {
-    b = new TestBackend(BackendConfig.forTests(dir));
+    b =
+        new TestBackend(
+            BackendConfig.forTests(dir)
+                .withLimits(
+                    dev.ember.index.store.TenantLimits.of(dev.ember.index.store.Limits.DEFAULT)));
   }
 
   @AfterEach
