@@ -28,7 +28,7 @@ class ProfilingConfigTest {
     ProfilingConfig c = ProfilingConfig.from(p::get);
     assertThat(c.exportInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.cpuInterval()).isEqualTo(Duration.ofMillis(20));
-    assertThat(c.headers()).containsEntry("X-Scope-OrgID", "team-a").containsEntry("x", "y");
+    assertThat(c.headers()).containsEntry("x-scope-orgid", "team-a").containsEntry("x", "y");
   }
 
   @Test
