@@ -149,7 +149,20 @@ final class JfrSampler implements AutoCloseable {
     stream.onEvent(LabelsEvent.NAME, this::onLabels);
     stream.onFlush(this::onFlush);
     stream.onError(t -> logger.log(Level.WARNING, "JFR stream error; profiling continues", t));
-    stream.startAsync();
+    // Not startAsync(): its thread is not a daemon and would keep the application alive.
+    RecordingStream s = stream;
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                s.start();
+              } catch (RuntimeException e) {
+                logger.log(Level.WARNING, "Ember profiling: the JFR stream stopped", e);
+              }
+            },
+            "ember-jfr-reader");
+    reader.setDaemon(true);
+    reader.start();
     TrackingContextStorage.setActive(true);
     warnIfJfrStackDepthIsLower(config.stackDepth());
     logger.log(Level.FINE, "Ember profiling started: {0}", config);

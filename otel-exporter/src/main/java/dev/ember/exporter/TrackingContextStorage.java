@@ -21,6 +21,7 @@ import java.util.logging.Logger;
 final class TrackingContextStorage implements ContextStorage {
   private static final Logger logger = Logger.getLogger(TrackingContextStorage.class.getName());
   private static final AtomicBoolean installed = new AtomicBoolean();
+  private static final AtomicBoolean failed = new AtomicBoolean();
   private static volatile boolean active;
   private static volatile boolean working;
 
@@ -103,14 +104,25 @@ final class TrackingContextStorage implements ContextStorage {
     return delegate.root();
   }
 
+  /** Writes one event; never throws into the application thread that changed its context. */
   static void emit(SpanIds ids) {
-    SpanContextEvent e = new SpanContextEvent();
-    if (e.isEnabled()) {
-      e.traceIdHigh = ids.traceIdHigh();
-      e.traceIdLow = ids.traceIdLow();
-      e.spanId = ids.spanId();
-      e.localRootSpanId = ids.localRootSpanId();
-      e.commit();
+    try {
+      SpanContextEvent e = new SpanContextEvent();
+      if (e.isEnabled()) {
+        e.traceIdHigh = ids.traceIdHigh();
+        e.traceIdLow = ids.traceIdLow();
+        e.spanId = ids.spanId();
+        e.localRootSpanId = ids.localRootSpanId();
+        e.commit();
+      }
+    } catch (RuntimeException | LinkageError e) {
+      active = false;
+      if (failed.compareAndSet(false, true)) {
+        logger.log(
+            Level.WARNING,
+            "Ember profiling: cannot write span changes into JFR; samples carry no span links",
+            e);
+      }
     }
   }
 }
