@@ -47,6 +47,15 @@ public final class EmberLabels {
   private static final Map<String, Map<String, Boolean>> VALUES = new ConcurrentHashMap<>();
   private static final AtomicBoolean WARNED = new AtomicBoolean();
 
+  static {
+    try {
+      // Known to JFR before any recording starts, so that no label change is missed.
+      jdk.jfr.FlightRecorder.register(LabelsEvent.class);
+    } catch (RuntimeException | LinkageError noJfr) {
+      // no JFR in this runtime: labels are inert
+    }
+  }
+
   private EmberLabels() {}
 
   /** Closes a label block, restoring the labels that applied before it. */

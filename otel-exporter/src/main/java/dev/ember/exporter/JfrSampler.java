@@ -112,6 +112,10 @@ final class JfrSampler implements AutoCloseable {
       throw new IllegalStateException(
           "JFR is not available in this JVM (disabled with -XX:-FlightRecorder, or not supported)");
     }
+    // Register our events before the recording starts: a class JFR first sees while the recording
+    // runs may miss its first commits while the settings catch up.
+    FlightRecorder.register(SpanContextEvent.class);
+    FlightRecorder.register(LabelsEvent.class);
     stream = new RecordingStream();
     stream.setReuse(true);
     stream.setOrdered(true);
@@ -149,23 +153,46 @@ final class JfrSampler implements AutoCloseable {
     stream.onEvent(LabelsEvent.NAME, this::onLabels);
     stream.onFlush(this::onFlush);
     stream.onError(t -> logger.log(Level.WARNING, "JFR stream error; profiling continues", t));
-    // Not startAsync(): its thread is not a daemon and would keep the application alive.
-    RecordingStream s = stream;
+    startRecordingOnADaemonThread(stream);
+    TrackingContextStorage.setActive(true);
+    warnIfJfrStackDepthIsLower(config.stackDepth());
+    logger.log(Level.FINE, "Ember profiling started: {0}", config);
+  }
+
+  /**
+   * Runs the stream on a daemon thread (JFR's own {@code startAsync} thread is not a daemon and
+   * would keep the application from exiting) and returns once the recording runs, so that events
+   * written right after {@link #start} are recorded: our own event type turns enabled then.
+   */
+  private static void startRecordingOnADaemonThread(RecordingStream stream) {
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
     Thread reader =
         new Thread(
             () -> {
               try {
-                s.start();
+                stream.start();
               } catch (RuntimeException e) {
-                logger.log(Level.WARNING, "Ember profiling: the JFR stream stopped", e);
+                failure.set(e);
+                logger.log(Level.FINE, "JFR stream ended with an error", e);
               }
             },
             "ember-jfr-reader");
     reader.setDaemon(true);
     reader.start();
-    TrackingContextStorage.setActive(true);
-    warnIfJfrStackDepthIsLower(config.stackDepth());
-    logger.log(Level.FINE, "Ember profiling started: {0}", config);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!new SpanContextEvent().isEnabled() && System.nanoTime() < deadline) {
+      if (!reader.isAlive()) {
+        RuntimeException e = failure.get();
+        throw e != null ? e : new IllegalStateException("the JFR stream stopped at once");
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   String cpuEvent() {

@@ -166,7 +166,14 @@ class SpanLinkingTest {
           Thread t = new Thread(() -> worker(tracer, until), "platform-worker-" + i);
           threads.add(t);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService pool =
+            Executors.newFixedThreadPool(
+                2,
+                r -> {
+                  Thread t = new Thread(r, "pool-worker");
+                  threadKinds.put(t.getId(), "pool");
+                  return t;
+                });
         Thread requester =
             new Thread(
                 () -> {
@@ -200,8 +207,6 @@ class SpanLinkingTest {
         for (Future<?> f : vts) {
           f.get();
         }
-        pool.submit(() -> threadKinds.put(Thread.currentThread().getId(), "pool")).get();
-        pool.submit(() -> threadKinds.put(Thread.currentThread().getId(), "pool")).get();
         pool.shutdown();
         if (virtual != null) {
           virtual.shutdown();
