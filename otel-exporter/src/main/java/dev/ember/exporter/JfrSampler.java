@@ -52,6 +52,7 @@ final class JfrSampler implements AutoCloseable {
 
   private static final Frame TRUNCATED = new Frame("[truncated]", "", "", 0);
   private static final int METHOD_CACHE_LIMIT = 20_000;
+  private static final int STACK_CACHE_LIMIT = 20_000;
 
   /** Sees every sample as it is joined: lets tests check links against known span intervals. */
   interface JoinListener {
@@ -77,6 +78,13 @@ final class JfrSampler implements AutoCloseable {
   private final ThreadContexts contexts = new ThreadContexts();
   private final List<Pending> pending = new ArrayList<>();
   private final Map<RecordedMethod, String[]> methods = new IdentityHashMap<>();
+
+  /**
+   * JFR's parser hands out one object per distinct stack of a chunk, so most samples hit this cache
+   * and skip the conversion. Bounded; cleared when full.
+   */
+  private final Map<RecordedStackTrace, Converted> stacks = new IdentityHashMap<>();
+
   private final long lockThresholdNanos;
   private long lastEmittedIndex = Long.MIN_VALUE;
   private long droppedSamples;
@@ -118,7 +126,8 @@ final class JfrSampler implements AutoCloseable {
     FlightRecorder.register(LabelsEvent.class);
     stream = new RecordingStream();
     stream.setReuse(true);
-    stream.setOrdered(true);
+    // Unordered is cheaper to parse; samples are sorted here anyway before they are joined.
+    stream.setOrdered(false);
     if (config.enabled(ProfileType.CPU)) {
       Duration interval = config.cpuInterval();
       if (hasCpuTimeSampler()) {
@@ -278,12 +287,13 @@ final class JfrSampler implements AutoCloseable {
       droppedSamples++;
       return;
     }
-    List<RecordedFrame> frames = st.getFrames();
-    int depth = Math.min(frames.size(), config.stackDepth());
-    boolean truncated = st.isTruncated() || frames.size() > depth;
-    Frame[] stack = new Frame[depth];
-    for (int i = 0; i < depth; i++) {
-      stack[i] = frame(frames.get(i));
+    Converted stack = stacks.get(st);
+    if (stack == null) {
+      stack = convert(st);
+      if (stacks.size() >= STACK_CACHE_LIMIT) {
+        stacks.clear();
+      }
+      stacks.put(st, stack);
     }
     String name = thread.getJavaName();
     pending.add(
@@ -292,11 +302,24 @@ final class JfrSampler implements AutoCloseable {
             nanos(e.getStartTime()),
             thread.getJavaThreadId(),
             name == null ? "" : name,
-            stack,
-            truncated,
+            stack.frames(),
+            stack.truncated(),
             v0,
             v1,
             period));
+  }
+
+  /** A JFR stack converted to our frames, cut to the configured depth. */
+  private record Converted(Frame[] frames, boolean truncated) {}
+
+  private Converted convert(RecordedStackTrace st) {
+    List<RecordedFrame> frames = st.getFrames();
+    int depth = Math.min(frames.size(), config.stackDepth());
+    Frame[] stack = new Frame[depth];
+    for (int i = 0; i < depth; i++) {
+      stack[i] = frame(frames.get(i));
+    }
+    return new Converted(stack, st.isTruncated() || frames.size() > depth);
   }
 
   private Frame frame(RecordedFrame f) {

@@ -47,6 +47,7 @@ public final class Workload {
     System.out.printf(
         "workload: cpu_ns=%d wall_ns=%d heap_used=%d requests=%d%n",
         r.cpuNanos, r.wallNanos, r.heapUsedAfterGc, r.requests);
+    System.out.println("busiest threads (CPU ms over the whole run): " + busiestThreads(8));
   }
 
   /** What one run measured. */
@@ -110,10 +111,10 @@ public final class Workload {
     try (Scope ignored = span.makeCurrent()) {
       switch (endpoint) {
         case "GET /orders":
-          sink += priceOrders(60_000);
+          sink += priceOrders(400_000);
           break;
         case "GET /search":
-          sink += search(6_000);
+          sink += search(40_000);
           break;
         default:
           sink += checkout(tracer);
@@ -149,7 +150,7 @@ public final class Workload {
   static double checkout(Tracer tracer) {
     double total;
     synchronized (LOCK) {
-      total = priceOrders(5_000);
+      total = priceOrders(100_000);
       cache.put(ThreadLocalRandom.current().nextInt(512), new byte[256]);
     }
     Span db = tracer.spanBuilder("db.query").startSpan();
@@ -161,6 +162,19 @@ public final class Workload {
       db.end();
     }
     return total;
+  }
+
+  /** Where CPU went besides the handlers: shows a profiler's own threads. */
+  static String busiestThreads(int n) {
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    List<String> out = new ArrayList<>();
+    java.util.Arrays.stream(threads.dumpAllThreads(false, false))
+        .map(t -> Map.entry(t.getThreadName(), threads.getThreadCpuTime(t.getThreadId())))
+        .filter(e -> !e.getKey().startsWith("handler-"))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(n)
+        .forEach(e -> out.add(e.getKey() + "=" + e.getValue() / 1_000_000));
+    return String.join(", ", out);
   }
 
   static long processCpuNanos() {
