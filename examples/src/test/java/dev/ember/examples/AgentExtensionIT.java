@@ -53,6 +53,33 @@ class AgentExtensionIT {
         .collect(Collectors.joining(File.pathSeparator));
   }
 
+  /** Everything the extension jar brings lives under Ember's own packages: nothing can clash. */
+  @Test
+  void extensionJarRelocatesItsDependencies() throws Exception {
+    Path extension = Path.of(System.getProperty("ember.extension.jar", "x.jar"));
+    List<String> foreign = new ArrayList<>();
+    int classes = 0;
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(extension.toFile())) {
+      for (var e : Collections.list(jar.entries())) {
+        String name = e.getName();
+        if (name.endsWith(".class")) {
+          classes++;
+          if (!name.startsWith("dev/ember/exporter/")) {
+            foreign.add(name);
+          }
+        }
+      }
+      assertThat(
+              jar.getEntry(
+                  "META-INF/services/"
+                      + "io.opentelemetry.sdk.autoconfigure.spi."
+                      + "AutoConfigurationCustomizerProvider"))
+          .isNotNull();
+    }
+    assertThat(classes).isGreaterThan(1000);
+    assertThat(foreign).as("classes outside dev/ember/exporter").isEmpty();
+  }
+
   @Test
   void agentLoadsTheExtensionAndExportsLinkedProfiles() throws Exception {
     Path agent = Path.of(System.getProperty("ember.agent.jar", "target/agents/x.jar"));
@@ -175,8 +202,8 @@ class AgentExtensionIT {
         "agent IT: %d requests; CPU samples in handler code linked to a span: %d of %d%n",
         received.size(), cpuInHandlersLinked, cpuInHandlers);
     assertThat(cpuInHandlers).isPositive();
-    // Handler code only ever runs inside a server span; JIT warm-up can blur the first samples.
-    assertThat(cpuInHandlersLinked).isGreaterThanOrEqualTo(cpuInHandlers * 9 / 10);
+    // Handler code only ever runs inside a server span.
+    assertThat(cpuInHandlersLinked).isGreaterThanOrEqualTo(cpuInHandlers * 95 / 100);
   }
 
   static boolean stackHas(ProfilesDictionary d, Sample s, String function) {

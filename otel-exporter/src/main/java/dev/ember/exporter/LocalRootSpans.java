@@ -24,6 +24,12 @@ final class LocalRootSpans {
 
   private static final int ENDED_SLOTS = 1 << 14;
 
+  /**
+   * Spans an application starts and never ends would otherwise pile up here: beyond this many live
+   * spans new ones are not tracked (their samples keep their links, only without span.name).
+   */
+  static final int MAX_LIVE = 500_000;
+
   private record EndedRoot(long spanId, String name) {}
 
   private static final Map<Span, Tracked> live = new ConcurrentHashMap<>();
@@ -34,7 +40,7 @@ final class LocalRootSpans {
   private LocalRootSpans() {}
 
   static void onStart(Context parentContext, ReadableSpan span) {
-    if (!span.getSpanContext().isSampled() || !(span instanceof Span)) {
+    if (!span.getSpanContext().isSampled() || !(span instanceof Span) || live.size() >= MAX_LIVE) {
       return;
     }
     Tracked parent = live.get(Span.fromContext(parentContext));

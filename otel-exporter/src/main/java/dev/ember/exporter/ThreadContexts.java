@@ -16,8 +16,8 @@ import java.util.Map;
  * is forgotten entirely once its history expires. Not thread-safe: the JFR reader thread owns it.
  */
 final class ThreadContexts {
-  static final long RETENTION_NANOS = 60_000_000_000L;
-  static final int MAX_CHANGES = 256;
+  static final long RETENTION_NANOS = 10_000_000_000L;
+  static final int MAX_CHANGES = 8192;
   static final int MAX_THREADS = 200_000;
 
   /** Changes of one kind on one thread, ordered by time. */

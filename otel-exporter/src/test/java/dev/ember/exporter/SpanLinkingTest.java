@@ -89,6 +89,11 @@ class SpanLinkingTest {
     while (System.nanoTime() < until) {
       inSpan(tracer, "GET /work", TimeUnit.MILLISECONDS.toNanos(20 + r.nextInt(30)));
       gap(TimeUnit.MILLISECONDS.toNanos(5 + r.nextInt(15)));
+      // Bursts of tiny spans: thousands of span changes per second on this thread, which the
+      // per-thread histories must keep until the samples around them are joined.
+      for (int i = 0; i < 40; i++) {
+        inSpan(tracer, "GET /tiny", 20_000);
+      }
     }
   }
 
