@@ -362,6 +362,12 @@ final class JfrSampler implements AutoCloseable {
   }
 
   private void onFlush() {
+    synchronized (this) {
+      stacks.clear();
+      if (methods.size() > 4096) {
+        methods.clear();
+      }
+    }
     try {
       advance(System.currentTimeMillis() * 1_000_000L - SLACK.toNanos());
     } catch (RuntimeException ex) {

@@ -12,6 +12,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
@@ -22,6 +23,9 @@ import io.opentelemetry.proto.profiles.v1development.ProfilesDictionary;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +36,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -290,5 +295,117 @@ class GrpcProfileSenderIT {
     sender.close();
     sender = null;
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2500);
+  }
+
+  static void run(Path dir, String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+  }
+
+  /** A CA and a server certificate for localhost/127.0.0.1, made with openssl. */
+  static Path certificates() throws Exception {
+    Path dir = Files.createTempDirectory("ember-tls");
+    run(
+        dir,
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=ember-test-ca");
+    run(
+        dir,
+        "openssl",
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost");
+    Files.writeString(dir.resolve("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+    run(
+        dir,
+        "openssl",
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf");
+    return dir;
+  }
+
+  @Test
+  void sendsOverTlsTrustingTheConfiguredCertificateOnly() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is needed to make certificates");
+    Path certs = certificates();
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .sslContext(
+                GrpcSslContexts.forServer(
+                        certs.resolve("server.pem").toFile(), certs.resolve("server.key").toFile())
+                    .build())
+            .addService(
+                new ProfilesServiceGrpc.ProfilesServiceImplBase() {
+                  @Override
+                  public void export(
+                      ExportProfilesServiceRequest request,
+                      StreamObserver<ExportProfilesServiceResponse> response) {
+                    received.add(request);
+                    response.onNext(ExportProfilesServiceResponse.getDefaultInstance());
+                    response.onCompleted();
+                  }
+                })
+            .build()
+            .start();
+    String endpoint = "https://localhost:" + server.getPort();
+    // Without the CA the server is not trusted: nothing is delivered.
+    GrpcProfileSender untrusting =
+        new GrpcProfileSender(
+            config(
+                0,
+                "otel.exporter.otlp.profiles.endpoint",
+                endpoint,
+                "otel.profiling.shutdown.timeout",
+                "0s"));
+    untrusting.enqueue(request(1, 10));
+    Thread.sleep(1500);
+    untrusting.close();
+    assertThat(received).isEmpty();
+    sender =
+        new GrpcProfileSender(
+            config(
+                0,
+                "otel.exporter.otlp.profiles.endpoint",
+                endpoint,
+                "otel.exporter.otlp.profiles.certificate",
+                certs.resolve("ca.pem").toString()));
+    sender.enqueue(request(2, 10));
+    awaitReceived(1, 10);
+    assertThat(received).extracting(GrpcProfileSenderIT::id).containsExactly(2);
   }
 }
