@@ -3,11 +3,7 @@ package dev.ember.exporter;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -17,7 +13,11 @@ import java.util.logging.Logger;
  * Starts Ember profiling from OpenTelemetry autoconfigure when {@code otel.profiling.enabled=true}
  * (or {@code OTEL_PROFILING_ENABLED=true}). The same class serves the SDK on a plain classpath and
  * the Java agent, which loads autoconfigure providers from {@code -Dotel.javaagent.extensions}.
- * Profiling stops when the SDK shuts down.
+ *
+ * <p>It registers the context-storage wrapper that links samples to spans as early as it runs, adds
+ * {@link EmberSpanProcessor} to the tracer provider (local root span names) and stops profiling,
+ * flushing the last window, when the SDK shuts down. Bad configuration fails start-up with a {@link
+ * ConfigurationError} naming the key.
  */
 public final class EmberAutoConfigurationProvider implements AutoConfigurationCustomizerProvider {
   private static final Logger logger =
@@ -27,6 +27,9 @@ public final class EmberAutoConfigurationProvider implements AutoConfigurationCu
 
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
+    // As early as we run: OpenTelemetry accepts the wrapper only before its context storage is
+    // first used. While profiling is off the wrapper costs two volatile reads per attach.
+    EmberProfiler.installContextTracking();
     customizer.addResourceCustomizer(
         (r, config) -> {
           resource = r;
@@ -35,7 +38,9 @@ public final class EmberAutoConfigurationProvider implements AutoConfigurationCu
     customizer.addTracerProviderCustomizer(
         (builder, config) -> {
           EmberProfiler profiler = startIfEnabled(config);
-          return profiler == null ? builder : builder.addSpanProcessor(new Closer(profiler));
+          return profiler == null
+              ? builder
+              : builder.addSpanProcessor(profiler.closingSpanProcessor());
         });
   }
 
@@ -48,36 +53,5 @@ public final class EmberAutoConfigurationProvider implements AutoConfigurationCu
     Map<String, String> attributes = new LinkedHashMap<>();
     resource.getAttributes().forEach((k, v) -> attributes.put(k.getKey(), String.valueOf(v)));
     return EmberProfiler.start(pc, attributes);
-  }
-
-  /** Ties the profiler's lifetime to the tracer provider's: SDK shutdown flushes profiles. */
-  private static final class Closer implements SpanProcessor {
-    private final EmberProfiler profiler;
-
-    Closer(EmberProfiler profiler) {
-      this.profiler = profiler;
-    }
-
-    @Override
-    public void onStart(io.opentelemetry.context.Context parentContext, ReadWriteSpan span) {}
-
-    @Override
-    public boolean isStartRequired() {
-      return false;
-    }
-
-    @Override
-    public void onEnd(ReadableSpan span) {}
-
-    @Override
-    public boolean isEndRequired() {
-      return false;
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      profiler.close();
-      return CompletableResultCode.ofSuccess();
-    }
   }
 }

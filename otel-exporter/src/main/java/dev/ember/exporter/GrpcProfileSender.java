@@ -1,10 +1,22 @@
 package dev.ember.exporter;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.RetryInfo;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientStreamTracer;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse;
@@ -13,18 +25,28 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 
 /**
- * Sends export requests over grpc-java from one daemon thread. Requests wait in a bounded queue;
- * when it is full the oldest is dropped and counted. Retryable failures back off exponentially with
- * jitter; {@code INVALID_ARGUMENT} and other permanent failures drop the request. Callers never
- * block: {@link #enqueue} only takes a lock for a queue operation.
+ * Sends export requests over grpc-java from one daemon thread.
+ *
+ * <ul>
+ *   <li>Requests wait in a queue bounded by count and by bytes; when either bound is exceeded the
+ *       oldest request is dropped and counted.
+ *   <li>Retryable failures (CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE,
+ *       DATA_LOSS, and RESOURCE_EXHAUSTED when the server sends RetryInfo) back off exponentially
+ *       with full jitter, or wait as long as the server's RetryInfo asks. Other codes, {@code
+ *       INVALID_ARGUMENT} first among them, drop the request: sending it again cannot help.
+ *   <li>While the backend is unreachable it logs at most one warning per export interval.
+ *   <li>{@link #enqueue} never blocks beyond a queue operation and never throws.
+ *   <li>{@link #close} sends what is queued, bounded by the shutdown timeout.
+ * </ul>
  */
 final class GrpcProfileSender implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(GrpcProfileSender.class.getName());
-  static final int MAX_QUEUED = 6;
   static final long INITIAL_BACKOFF_MS = 1_000;
   static final long MAX_BACKOFF_MS = 30_000;
 
@@ -33,16 +55,42 @@ final class GrpcProfileSender implements AutoCloseable {
   private final ProfilesServiceGrpc.ProfilesServiceBlockingStub stub;
   private final ArrayDeque<ExportProfilesServiceRequest> queue = new ArrayDeque<>();
   private final Thread thread;
+  private final long warnEveryNanos;
+  private long queuedBytes;
   private volatile boolean closing;
-  private long dropped;
-  private long sent;
+  private volatile long closeDeadlineNanos = Long.MAX_VALUE;
+
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong failedAttempts = new AtomicLong();
+  private final AtomicLong wireBytes = new AtomicLong();
+  private final AtomicLong rawBytes = new AtomicLong();
+  private long lastWarnNanos;
+  private long suppressedWarnings;
 
   GrpcProfileSender(ProfilingConfig config) {
     this.config = config;
+    this.warnEveryNanos = config.exportInterval().toNanos();
+    this.lastWarnNanos = System.nanoTime() - warnEveryNanos;
     NettyChannelBuilder builder =
         NettyChannelBuilder.forAddress(config.endpoint().getHost(), port(config));
     if ("https".equals(config.endpoint().getScheme())) {
       builder.useTransportSecurity();
+      if (config.trustedCertificates() != null || config.clientKey() != null) {
+        try {
+          SslContextBuilder ssl = GrpcSslContexts.forClient();
+          if (config.trustedCertificates() != null) {
+            ssl.trustManager(config.trustedCertificates().toFile());
+          }
+          if (config.clientKey() != null) {
+            ssl.keyManager(config.clientCertificate().toFile(), config.clientKey().toFile());
+          }
+          builder.sslContext(ssl.build());
+        } catch (SSLException | IllegalArgumentException e) {
+          throw new ConfigurationError(
+              ProfilingConfig.CERTIFICATE, "could not load the TLS files (" + e.getMessage() + ")");
+        }
+      }
     } else {
       builder.usePlaintext();
     }
@@ -53,7 +101,8 @@ final class GrpcProfileSender implements AutoCloseable {
     }
     ProfilesServiceGrpc.ProfilesServiceBlockingStub s =
         ProfilesServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            .withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(headers), new WireBytesCounter());
     this.stub = config.gzip() ? s.withCompression("gzip") : s;
     this.thread = new Thread(this::run, "ember-profile-sender");
     thread.setDaemon(true);
@@ -68,25 +117,61 @@ final class GrpcProfileSender implements AutoCloseable {
     return "https".equals(config.endpoint().getScheme()) ? 443 : 4317;
   }
 
+  /** Queues a request; drops the oldest when the queue is over its bounds. Never throws. */
   void enqueue(ExportProfilesServiceRequest request) {
+    long size = request.getSerializedSize();
+    int droppedNow = 0;
     synchronized (queue) {
-      if (queue.size() >= MAX_QUEUED) {
-        queue.pollFirst();
-        dropped++;
-        logger.log(
-            Level.WARNING,
-            "Ember profile queue full (backend slow or down): dropped the oldest window, {0}"
-                + " dropped so far",
-            dropped);
+      if (closing) {
+        return;
       }
-      queue.addLast(request);
+      if (size > config.queueMaxBytes()) {
+        droppedNow++;
+      } else {
+        queue.addLast(request);
+        queuedBytes += size;
+        while (queue.size() > config.queueMaxWindows() || queuedBytes > config.queueMaxBytes()) {
+          ExportProfilesServiceRequest old = queue.pollFirst();
+          queuedBytes -= old.getSerializedSize();
+          droppedNow++;
+        }
+      }
       queue.notifyAll();
+    }
+    if (droppedNow > 0) {
+      long total = dropped.addAndGet(droppedNow);
+      warn(
+          "Ember profile queue full (backend slow or down): dropped the oldest window; {0}"
+              + " dropped so far",
+          total);
     }
   }
 
   long sentCount() {
+    return sent.get();
+  }
+
+  long droppedCount() {
+    return dropped.get();
+  }
+
+  long wireBytes() {
+    return wireBytes.get();
+  }
+
+  long rawBytes() {
+    return rawBytes.get();
+  }
+
+  int queuedCount() {
     synchronized (queue) {
-      return sent;
+      return queue.size();
+    }
+  }
+
+  long queuedBytes() {
+    synchronized (queue) {
+      return queuedBytes;
     }
   }
 
@@ -106,58 +191,123 @@ final class GrpcProfileSender implements AutoCloseable {
         }
         next = queue.peekFirst();
       }
-      boolean done = send(next);
+      boolean delivered = send(next);
       synchronized (queue) {
         if (queue.peekFirst() == next) {
           queue.pollFirst();
-          if (done) {
-            sent++;
+          queuedBytes -= next.getSerializedSize();
+          if (!delivered) {
+            dropped.incrementAndGet();
           }
         }
       }
+      if (delivered) {
+        sent.incrementAndGet();
+        rawBytes.addAndGet(next.getSerializedSize());
+      }
     }
   }
 
-  /** Sends one request with retries; returns true once delivered, false when dropped. */
+  /** Sends one request with retries; true once delivered, false when given up. */
   private boolean send(ExportProfilesServiceRequest request) {
     long backoff = INITIAL_BACKOFF_MS;
     while (true) {
+      long timeoutMs = config.timeout().toMillis();
+      if (closing) {
+        long left = TimeUnit.NANOSECONDS.toMillis(closeDeadlineNanos - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        timeoutMs = Math.min(timeoutMs, left);
+      }
+      Status status;
       try {
         ExportProfilesServiceResponse response =
-            stub.withDeadlineAfter(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .export(request);
+            stub.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).export(request);
         if (response.hasPartialSuccess()
-            && response.getPartialSuccess().getRejectedProfiles() > 0) {
-          logger.log(
-              Level.WARNING,
-              "backend rejected {0} profile(s): {1}",
-              new Object[] {
-                response.getPartialSuccess().getRejectedProfiles(),
-                response.getPartialSuccess().getErrorMessage()
-              });
+            && (response.getPartialSuccess().getRejectedProfiles() > 0
+                || !response.getPartialSuccess().getErrorMessage().isEmpty())) {
+          warn(
+              "Ember profiles: the backend rejected {0} profile(s): {1}",
+              response.getPartialSuccess().getRejectedProfiles(),
+              response.getPartialSuccess().getErrorMessage());
         }
         return true;
       } catch (StatusRuntimeException e) {
-        if (!retryable(e.getStatus().getCode()) || closing) {
-          logger.log(Level.WARNING, "dropped a profile export: {0}", e.getStatus());
+        status = e.getStatus();
+        failedAttempts.incrementAndGet();
+        Long retryAfter = retryDelayMillis(e);
+        if (!retryable(status.getCode(), retryAfter != null)) {
+          warn(
+              "Ember profiles: dropped a profile export the backend refused ({0}); not retrying",
+              status);
           return false;
         }
-        logger.log(Level.FINE, "profile export failed, retrying: {0}", e.getStatus());
+        if (closing) {
+          return false; // the backend is failing: do not hold up shutdown
+        }
+        long sleep =
+            retryAfter != null
+                ? retryAfter
+                : ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+        warn(
+            "Ember profiles: export failed ({0}); retrying in {1} ms; {2} window(s) queued, {3}"
+                + " dropped so far",
+            status, sleep, queuedCount(), dropped.get());
+        if (!sleepUntilRetry(sleep, request)) {
+          return false;
+        }
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       } catch (RuntimeException e) {
-        logger.log(Level.WARNING, "dropped a profile export", e);
+        logger.log(Level.WARNING, "Ember profiles: dropped a profile export", e);
         return false;
       }
-      long sleep = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-      try {
-        Thread.sleep(sleep);
-      } catch (InterruptedException e) {
-        return false;
-      }
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     }
   }
 
-  static boolean retryable(Status.Code code) {
+  /** Sleeps before a retry; false when the request left the queue meanwhile or we are closing. */
+  private boolean sleepUntilRetry(long millis, ExportProfilesServiceRequest request) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    synchronized (queue) {
+      while (!closing && queue.peekFirst() == request) {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          return true;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(queue, left);
+        } catch (InterruptedException e) {
+          return false;
+        }
+      }
+      // Dropped for newer windows while we waited, or closing: during shutdown the request is
+      // tried once more only if time is left.
+      return closing && queue.peekFirst() == request && System.nanoTime() < closeDeadlineNanos;
+    }
+  }
+
+  /** The server's RetryInfo delay in milliseconds, or null when it sent none. */
+  static Long retryDelayMillis(StatusRuntimeException e) {
+    com.google.rpc.Status details = StatusProto.fromThrowable(e);
+    if (details == null) {
+      return null;
+    }
+    for (Any any : details.getDetailsList()) {
+      if (any.is(RetryInfo.class)) {
+        try {
+          RetryInfo info = any.unpack(RetryInfo.class);
+          com.google.protobuf.Duration d = info.getRetryDelay();
+          long ms = d.getSeconds() * 1000 + d.getNanos() / 1_000_000;
+          return Math.max(0, Math.min(ms, TimeUnit.MINUTES.toMillis(5)));
+        } catch (InvalidProtocolBufferException ignored) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  static boolean retryable(Status.Code code, boolean hasRetryInfo) {
     switch (code) {
       case CANCELLED:
       case DEADLINE_EXCEEDED:
@@ -166,24 +316,75 @@ final class GrpcProfileSender implements AutoCloseable {
       case UNAVAILABLE:
       case DATA_LOSS:
         return true;
+      case RESOURCE_EXHAUSTED:
+        return hasRetryInfo;
       default:
         return false;
     }
   }
 
-  /** Stops after the queue drains or the timeout passes, whichever is first. */
+  /** At most one warning per export interval; the ones in between are counted. */
+  private void warn(String message, Object... params) {
+    long now = System.nanoTime();
+    synchronized (this) {
+      if (now - lastWarnNanos < warnEveryNanos) {
+        suppressedWarnings++;
+        logger.log(Level.FINE, message, params);
+        return;
+      }
+      lastWarnNanos = now;
+      if (suppressedWarnings > 0) {
+        message = message + " (" + suppressedWarnings + " similar messages suppressed)";
+        suppressedWarnings = 0;
+      }
+    }
+    logger.log(Level.WARNING, message, params);
+  }
+
+  /** Sends what is queued within the shutdown timeout, then releases the channel. */
   @Override
   public void close() {
-    closing = true;
+    long timeout = config.shutdownTimeout().toNanos();
+    closeDeadlineNanos = System.nanoTime() + timeout;
     synchronized (queue) {
+      closing = true;
       queue.notifyAll();
     }
     try {
-      thread.join(config.timeout().toMillis());
+      thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeout)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     thread.interrupt();
     channel.shutdownNow();
+    int left = queuedCount();
+    logger.log(
+        left > 0 ? Level.WARNING : Level.INFO,
+        "Ember profiles: sender stopped: {0} requests sent ({1} bytes on the wire, {2}"
+            + " uncompressed), {3} dropped, {4} left unsent at shutdown",
+        new Object[] {sent.get(), wireBytes.get(), rawBytes.get(), dropped.get(), left});
+  }
+
+  /** Counts the bytes each request puts on the wire, after compression. */
+  private final class WireBytesCounter implements ClientInterceptor {
+    private final ClientStreamTracer.Factory factory =
+        new ClientStreamTracer.Factory() {
+          @Override
+          public ClientStreamTracer newClientStreamTracer(
+              ClientStreamTracer.StreamInfo info, Metadata headers) {
+            return new ClientStreamTracer() {
+              @Override
+              public void outboundWireSize(long bytes) {
+                wireBytes.addAndGet(bytes);
+              }
+            };
+          }
+        };
+
+    @Override
+    public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+        MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
+      return next.newCall(method, options.withStreamTracerFactory(factory));
+    }
   }
 }

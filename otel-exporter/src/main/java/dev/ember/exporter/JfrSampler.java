@@ -1,13 +1,19 @@
 package dev.ember.exporter;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordedEvent;
@@ -18,31 +24,81 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
- * Reads JFR samples in-process with a {@link RecordingStream} and sums them into export windows
- * aligned to multiples of the export interval. A window is handed to {@code sink} once the stream
- * has moved past its end by {@link #SLACK}: JFR delivers events about a second after they happen.
+ * Reads JFR events in-process with a {@link RecordingStream}, joins each sample with the span and
+ * labels current on its thread at its instant ({@link ThreadContexts}), and sums samples into
+ * export windows aligned to multiples of the export interval.
  *
- * <p>All callbacks run on the stream's own thread; nothing here runs on application threads.
+ * <p>JFR delivers events up to about a second after they happen and not in time order. Samples
+ * therefore wait in a buffer until the stream's watermark (wall clock minus {@link #SLACK}) passes
+ * them, so that every context change before them has arrived; a window is handed to {@code sink}
+ * once the watermark has passed its end. Duration events (monitor enter, park) join with the
+ * context at their start and count in the window where they are delivered if theirs is closed.
+ *
+ * <p>All callbacks run on the stream's own daemon thread; nothing here runs on application threads.
  */
 final class JfrSampler implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(JfrSampler.class.getName());
   static final String CPU_TIME_SAMPLE = "jdk.CPUTimeSample";
   static final String EXECUTION_SAMPLE = "jdk.ExecutionSample";
+  static final String ALLOCATION_SAMPLE = "jdk.ObjectAllocationSample";
+  static final String MONITOR_ENTER = "jdk.JavaMonitorEnter";
+  static final String THREAD_PARK = "jdk.ThreadPark";
 
   /** JFR flushes about once a second and may deliver an event up to ~1.1 s late. */
   static final Duration SLACK = Duration.ofSeconds(2);
+
+  /** Samples waiting for the watermark; beyond this many, new ones are dropped and counted. */
+  static final int MAX_PENDING = 200_000;
+
+  private static final Frame TRUNCATED = new Frame("[truncated]", "", "", 0);
+  private static final int METHOD_CACHE_LIMIT = 20_000;
+  private static final int STACK_CACHE_LIMIT = 20_000;
+
+  /** Sees every sample as it is joined: lets tests check links against known span intervals. */
+  interface JoinListener {
+    void joined(ProfileType type, long time, long threadId, Frame[] stack, SpanIds link);
+  }
+
+  /** A sample waiting to be joined with its thread's context. */
+  private record Pending(
+      ProfileType type,
+      long time,
+      long threadId,
+      String threadName,
+      Frame[] stack,
+      boolean truncated,
+      long value0,
+      long value1,
+      long period) {}
 
   private final ProfilingConfig config;
   private final Consumer<WindowAggregator> sink;
   private final TreeMap<Long, WindowAggregator> open = new TreeMap<>();
   private final long windowNanos;
+  private final ThreadContexts contexts = new ThreadContexts();
+  private final List<Pending> pending = new ArrayList<>();
+  private final Map<RecordedMethod, String[]> methods = new IdentityHashMap<>();
+
+  /**
+   * JFR's parser hands out one object per distinct stack of a chunk, so most samples hit this cache
+   * and skip the conversion. Bounded; cleared when full.
+   */
+  private final Map<RecordedStackTrace, Converted> stacks = new IdentityHashMap<>();
+
+  private final long lockThresholdNanos;
+  private long lastEmittedIndex = Long.MIN_VALUE;
+  private long droppedSamples;
+  private long lostCpuSamples;
   private RecordingStream stream;
   private String cpuEvent;
+  private volatile JoinListener joinListener;
+  private boolean closed;
 
   JfrSampler(ProfilingConfig config, Consumer<WindowAggregator> sink) {
     this.config = config;
     this.sink = sink;
     this.windowNanos = config.exportInterval().toNanos();
+    this.lockThresholdNanos = config.lockThreshold().toNanos();
   }
 
   /** True when the JVM has the JDK 25+ CPU-time sampler (Linux). */
@@ -55,35 +111,134 @@ final class JfrSampler implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Starts the recording stream. Throws {@link IllegalStateException} with the reason when JFR is
+   * unavailable or disabled in this JVM.
+   */
   void start() {
+    if (!FlightRecorder.isAvailable()) {
+      throw new IllegalStateException(
+          "JFR is not available in this JVM (disabled with -XX:-FlightRecorder, or not supported)");
+    }
+    // Register our events before the recording starts: a class JFR first sees while the recording
+    // runs may miss its first commits while the settings catch up.
+    FlightRecorder.register(SpanContextEvent.class);
+    FlightRecorder.register(LabelsEvent.class);
     stream = new RecordingStream();
     stream.setReuse(true);
-    stream.setOrdered(true);
-    Duration interval = config.cpuInterval();
-    if (hasCpuTimeSampler()) {
-      cpuEvent = CPU_TIME_SAMPLE;
-      stream.enable(CPU_TIME_SAMPLE).with("throttle", interval.toMillis() + "ms");
-    } else {
-      cpuEvent = EXECUTION_SAMPLE;
-      stream.enable(EXECUTION_SAMPLE).withPeriod(interval);
+    // Unordered is cheaper to parse; samples are sorted here anyway before they are joined.
+    stream.setOrdered(false);
+    if (config.enabled(ProfileType.CPU)) {
+      Duration interval = config.cpuInterval();
+      if (hasCpuTimeSampler()) {
+        cpuEvent = CPU_TIME_SAMPLE;
+        stream.enable(CPU_TIME_SAMPLE).with("throttle", interval.toMillis() + "ms");
+        stream.enable("jdk.CPUTimeSamplesLost");
+        stream.onEvent("jdk.CPUTimeSamplesLost", e -> lostCpuSamples += e.getLong("lostSamples"));
+      } else {
+        cpuEvent = EXECUTION_SAMPLE;
+        stream.enable(EXECUTION_SAMPLE).withPeriod(interval);
+      }
+      stream.onEvent(cpuEvent, this::onCpuSample);
     }
-    stream.onEvent(cpuEvent, this::onCpuSample);
+    if (config.enabled(ProfileType.ALLOC)) {
+      stream
+          .enable(ALLOCATION_SAMPLE)
+          .with("throttle", config.allocationRate() + "/s")
+          .withStackTrace();
+      stream.onEvent(ALLOCATION_SAMPLE, this::onAllocation);
+    }
+    if (config.enabled(ProfileType.MUTEX)) {
+      stream.enable(MONITOR_ENTER).withThreshold(config.lockThreshold()).withStackTrace();
+      stream.onEvent(MONITOR_ENTER, e -> onLock(ProfileType.MUTEX, e));
+    }
+    if (config.enabled(ProfileType.BLOCK)) {
+      stream.enable(THREAD_PARK).withThreshold(config.lockThreshold()).withStackTrace();
+      stream.onEvent(THREAD_PARK, e -> onLock(ProfileType.BLOCK, e));
+    }
+    stream.enable(SpanContextEvent.NAME);
+    stream.onEvent(SpanContextEvent.NAME, this::onSpanContext);
+    stream.enable(LabelsEvent.NAME);
+    stream.onEvent(LabelsEvent.NAME, this::onLabels);
     stream.onFlush(this::onFlush);
     stream.onError(t -> logger.log(Level.WARNING, "JFR stream error; profiling continues", t));
-    stream.startAsync();
-    logger.log(Level.FINE, "Ember profiling started with {0}", cpuEvent);
+    startRecordingOnADaemonThread(stream);
+    TrackingContextStorage.setActive(true);
+    warnIfJfrStackDepthIsLower(config.stackDepth());
+    logger.log(Level.FINE, "Ember profiling started: {0}", config);
+  }
+
+  /**
+   * Runs the stream on a daemon thread (JFR's own {@code startAsync} thread is not a daemon and
+   * would keep the application from exiting) and returns once the recording runs, so that events
+   * written right after {@link #start} are recorded: our own event type turns enabled then.
+   */
+  private static void startRecordingOnADaemonThread(RecordingStream stream) {
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                stream.start();
+              } catch (RuntimeException e) {
+                failure.set(e);
+                logger.log(Level.FINE, "JFR stream ended with an error", e);
+              }
+            },
+            "ember-jfr-reader");
+    reader.setDaemon(true);
+    reader.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!new SpanContextEvent().isEnabled() && System.nanoTime() < deadline) {
+      if (!reader.isAlive()) {
+        RuntimeException e = failure.get();
+        throw e != null ? e : new IllegalStateException("the JFR stream stopped at once");
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   String cpuEvent() {
     return cpuEvent;
   }
 
+  void setJoinListener(JoinListener listener) {
+    this.joinListener = listener;
+  }
+
+  long droppedSamples() {
+    return droppedSamples;
+  }
+
+  private synchronized void onSpanContext(RecordedEvent e) {
+    RecordedThread t = e.getThread();
+    if (t == null) {
+      return;
+    }
+    SpanIds ids =
+        new SpanIds(
+            e.getLong("traceIdHigh"),
+            e.getLong("traceIdLow"),
+            e.getLong("spanId"),
+            e.getLong("localRootSpanId"));
+    contexts.spanChanged(t.getJavaThreadId(), nanos(e.getStartTime()), ids);
+  }
+
+  private synchronized void onLabels(RecordedEvent e) {
+    RecordedThread t = e.getThread();
+    if (t != null) {
+      contexts.labelsChanged(t.getJavaThreadId(), nanos(e.getStartTime()), e.getString("labels"));
+    }
+  }
+
   private void onCpuSample(RecordedEvent e) {
     try {
-      RecordedStackTrace st = e.getStackTrace();
-      if (st == null) {
-        return;
-      }
       long period;
       RecordedThread thread;
       if (cpuEvent.equals(CPU_TIME_SAMPLE)) {
@@ -96,37 +251,90 @@ final class JfrSampler implements AutoCloseable {
         period = config.cpuInterval().toNanos();
         thread = e.getThread("sampledThread");
       }
-      WindowAggregator window = windowFor(e.getStartTime());
-      int[] stack = stack(window, st);
-      String threadName =
-          thread == null || thread.getJavaName() == null ? "" : thread.getJavaName();
-      window.add(SampleKind.CPU, stack, threadName, period, period);
+      add(ProfileType.CPU, e, thread, period, 0, period);
     } catch (RuntimeException ex) {
       logger.log(Level.FINE, "skipped a malformed JFR sample", ex);
     }
   }
 
-  private int[] stack(WindowAggregator window, RecordedStackTrace st) {
-    List<RecordedFrame> frames = st.getFrames();
-    boolean truncated = st.isTruncated();
-    int[] ids = new int[frames.size() + (truncated ? 1 : 0)];
-    for (int i = 0; i < frames.size(); i++) {
-      ids[i] = window.frameId(frame(frames.get(i)));
+  private void onAllocation(RecordedEvent e) {
+    try {
+      add(ProfileType.ALLOC, e, e.getThread("eventThread"), e.getLong("weight"), 1, 0);
+    } catch (RuntimeException ex) {
+      logger.log(Level.FINE, "skipped a malformed JFR sample", ex);
     }
-    if (truncated) {
-      // JFR cut the stack at its depth limit: say so with a root frame instead of hiding it.
-      ids[ids.length - 1] = window.frameId(new Frame("[truncated]", "", "", 0));
-      window.countTruncated();
-    }
-    return ids;
   }
 
-  static Frame frame(RecordedFrame f) {
+  private void onLock(ProfileType type, RecordedEvent e) {
+    try {
+      long delay = e.getDuration().toNanos();
+      if (delay < lockThresholdNanos) {
+        return; // enabled at a lower threshold by another recording in this JVM
+      }
+      add(type, e, e.getThread("eventThread"), 1, delay, 0);
+    } catch (RuntimeException ex) {
+      logger.log(Level.FINE, "skipped a malformed JFR sample", ex);
+    }
+  }
+
+  private synchronized void add(
+      ProfileType type, RecordedEvent e, RecordedThread thread, long v0, long v1, long period) {
+    RecordedStackTrace st = e.getStackTrace();
+    if (st == null || thread == null || closed) {
+      return;
+    }
+    if (pending.size() >= MAX_PENDING) {
+      droppedSamples++;
+      return;
+    }
+    Converted stack = stacks.get(st);
+    if (stack == null) {
+      stack = convert(st);
+      if (stacks.size() >= STACK_CACHE_LIMIT) {
+        stacks.clear();
+      }
+      stacks.put(st, stack);
+    }
+    String name = thread.getJavaName();
+    pending.add(
+        new Pending(
+            type,
+            nanos(e.getStartTime()),
+            thread.getJavaThreadId(),
+            name == null ? "" : name,
+            stack.frames(),
+            stack.truncated(),
+            v0,
+            v1,
+            period));
+  }
+
+  /** A JFR stack converted to our frames, cut to the configured depth. */
+  private record Converted(Frame[] frames, boolean truncated) {}
+
+  private Converted convert(RecordedStackTrace st) {
+    List<RecordedFrame> frames = st.getFrames();
+    int depth = Math.min(frames.size(), config.stackDepth());
+    Frame[] stack = new Frame[depth];
+    for (int i = 0; i < depth; i++) {
+      stack[i] = frame(frames.get(i));
+    }
+    return new Converted(stack, st.isTruncated() || frames.size() > depth);
+  }
+
+  private Frame frame(RecordedFrame f) {
     RecordedMethod m = f.getMethod();
-    String type = m.getType().getName().replace('.', '/');
-    String name = type + "." + m.getName();
-    int line = f.getLineNumber();
-    return new Frame(name, name + m.getDescriptor(), fileName(type), Math.max(line, 0));
+    String[] names = methods.get(m);
+    if (names == null) {
+      if (methods.size() >= METHOD_CACHE_LIMIT) {
+        methods.clear();
+      }
+      String type = m.getType().getName().replace('.', '/');
+      String name = type + "." + m.getName();
+      names = new String[] {name, name + m.getDescriptor(), fileName(type)};
+      methods.put(m, names);
+    }
+    return new Frame(names[0], names[1], names[2], Math.max(f.getLineNumber(), 0));
   }
 
   /** JFR has no source file: derive it from the outermost class, as javac names files. */
@@ -136,15 +344,17 @@ final class JfrSampler implements AutoCloseable {
     return outer + ".java";
   }
 
-  private WindowAggregator windowFor(Instant t) {
-    long nanos = t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  private WindowAggregator windowFor(long nanos) {
     long index = Math.floorDiv(nanos, windowNanos);
+    if (index <= lastEmittedIndex) {
+      index = lastEmittedIndex + 1; // its own window is already sent: count it in the next one
+    }
     WindowAggregator w = open.get(index);
     if (w == null) {
-      Map.Entry<Long, WindowAggregator> first = open.firstEntry();
-      if (first != null && index < first.getKey()) {
-        return first.getValue(); // later than its window's flush: keep it in the oldest open one
-      }
       w = new WindowAggregator(index * windowNanos, (index + 1) * windowNanos);
       open.put(index, w);
     }
@@ -152,10 +362,72 @@ final class JfrSampler implements AutoCloseable {
   }
 
   private void onFlush() {
-    long now = System.currentTimeMillis() * 1_000_000L;
-    long slack = SLACK.toNanos();
-    while (!open.isEmpty() && open.firstEntry().getValue().endEpochNanos() + slack <= now) {
-      emit(open.pollFirstEntry().getValue());
+    synchronized (this) {
+      stacks.clear();
+      if (methods.size() > 4096) {
+        methods.clear();
+      }
+    }
+    try {
+      advance(System.currentTimeMillis() * 1_000_000L - SLACK.toNanos());
+    } catch (RuntimeException ex) {
+      logger.log(Level.WARNING, "Ember profiling: a window could not be built", ex);
+    }
+  }
+
+  /** Joins the samples the watermark has passed and emits the windows it has closed. */
+  synchronized void advance(long watermark) {
+    if (!pending.isEmpty()) {
+      pending.sort(Comparator.comparingLong(Pending::time));
+      int n = 0;
+      while (n < pending.size() && pending.get(n).time() <= watermark) {
+        join(pending.get(n));
+        n++;
+      }
+      pending.subList(0, n).clear();
+    }
+    while (!open.isEmpty() && open.firstEntry().getValue().endEpochNanos() <= watermark) {
+      Map.Entry<Long, WindowAggregator> first = open.pollFirstEntry();
+      lastEmittedIndex = first.getKey();
+      emit(first.getValue());
+    }
+    contexts.expire(watermark);
+    if (droppedSamples > 0) {
+      logger.log(
+          Level.WARNING,
+          "Ember profiling: dropped {0} samples (JFR delivered them faster than they could be"
+              + " joined)",
+          droppedSamples);
+      droppedSamples = 0;
+    }
+  }
+
+  private void join(Pending p) {
+    WindowAggregator w = windowFor(p.time());
+    Frame[] frames = p.stack();
+    int[] stack;
+    if (p.truncated()) {
+      // The stack was cut (JFR's depth limit or ours): say so with a root frame, never hide it.
+      Frame[] marked = java.util.Arrays.copyOf(frames, frames.length + 1);
+      marked[frames.length] = TRUNCATED;
+      stack = w.stack(marked);
+      w.countTruncated();
+    } else {
+      stack = w.stack(frames);
+    }
+    SpanIds link = contexts.spanAt(p.threadId(), p.time());
+    JoinListener listener = joinListener;
+    if (listener != null) {
+      listener.joined(p.type(), p.time(), p.threadId(), p.stack(), link);
+    }
+    String spanName = link.isNone() ? null : LocalRootSpans.rootName(link.localRootSpanId());
+    String labels = contexts.labelsAt(p.threadId(), p.time());
+    w.add(
+        new WindowAggregator.Key(p.type(), stack, p.threadName(), link, spanName, labels),
+        p.value0(),
+        p.value1());
+    if (p.type() == ProfileType.CPU) {
+      w.setPeriod(SampleKind.CPU, p.period());
     }
   }
 
@@ -170,9 +442,36 @@ final class JfrSampler implements AutoCloseable {
     }
   }
 
-  /** Stops the stream and hands over every window still open. */
+  private static final Pattern STACK_DEPTH_FLAG = Pattern.compile("stackdepth=(\\d+)");
+
+  /** JFR records at most 64 frames unless the JVM was started with a larger stackdepth. */
+  private static void warnIfJfrStackDepthIsLower(int wanted) {
+    int jvmDepth = 64;
+    try {
+      for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (arg.startsWith("-XX:FlightRecorderOptions")) {
+          Matcher m = STACK_DEPTH_FLAG.matcher(arg);
+          if (m.find()) {
+            jvmDepth = Integer.parseInt(m.group(1));
+          }
+        }
+      }
+    } catch (RuntimeException | LinkageError e) {
+      return; // no management API: nothing to compare with
+    }
+    if (wanted > jvmDepth) {
+      logger.log(
+          Level.WARNING,
+          "{0}={1} but JFR records at most {2} frames in this JVM: start it with"
+              + " -XX:FlightRecorderOptions:stackdepth={1} (deeper stacks are marked [truncated])",
+          new Object[] {ProfilingConfig.STACK_DEPTH, wanted, jvmDepth});
+    }
+  }
+
+  /** Stops the stream and hands over every sample and window still held. */
   @Override
   public void close() {
+    TrackingContextStorage.setActive(false);
     if (stream != null) {
       stream.close();
       try {
@@ -181,8 +480,10 @@ final class JfrSampler implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      while (!open.isEmpty()) {
-        emit(open.pollFirstEntry().getValue());
+      // On JDK 17 a callback may still be running after awaitTermination: the lock orders them.
+      synchronized (this) {
+        advance(Long.MAX_VALUE);
+        closed = true;
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.ember.exporter;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -18,6 +19,8 @@ import io.opentelemetry.proto.profiles.v1development.ScopeProfiles;
 import io.opentelemetry.proto.profiles.v1development.Stack;
 import io.opentelemetry.proto.profiles.v1development.ValueType;
 import io.opentelemetry.proto.resource.v1.Resource;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -31,6 +34,8 @@ import java.util.Map;
  */
 final class OtlpEncoder {
   static final String SCOPE_NAME = "dev.ember.exporter";
+  static final String THREAD_NAME = "thread.name";
+  static final String SPAN_NAME = "span.name";
 
   private final Map<String, String> resourceAttributes;
   private final String scopeVersion;
@@ -41,6 +46,7 @@ final class OtlpEncoder {
   private final Map<Long, Integer> locations = new HashMap<>();
   private final Map<IntArray, Integer> stacks = new HashMap<>();
   private final Map<Long, Integer> attributes = new HashMap<>();
+  private final Map<SpanIds, Integer> links = new HashMap<>();
   private int frameTypeAttribute;
 
   OtlpEncoder(Map<String, String> resourceAttributes, String scopeVersion) {
@@ -70,32 +76,51 @@ final class OtlpEncoder {
     dict.addFunctionTable(Function.getDefaultInstance());
     dict.addLinkTable(
         Link.newBuilder()
-            .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[16]))
-            .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[8])));
+            .setTraceId(ByteString.copyFrom(new byte[16]))
+            .setSpanId(ByteString.copyFrom(new byte[8])));
     dict.addAttributeTable(KeyValueAndUnit.getDefaultInstance());
     dict.addStackTable(Stack.getDefaultInstance());
     frameTypeAttribute = attribute("profile.frame.type", "jvm");
 
     Map<SampleKind, Profile.Builder> profiles = new EnumMap<>(SampleKind.class);
     long duration = window.endEpochNanos() - window.startEpochNanos();
+    List<Integer> attrs = new ArrayList<>(4);
     for (Map.Entry<WindowAggregator.Key, long[]> e : window.sums().entrySet()) {
       WindowAggregator.Key key = e.getKey();
-      Profile.Builder profile =
-          profiles.computeIfAbsent(
-              key.kind(),
-              kind ->
-                  Profile.newBuilder()
-                      .setSampleType(valueType(kind.sampleType, kind.sampleUnit))
-                      .setPeriodType(valueType(kind.periodType, kind.periodUnit))
-                      .setPeriod(window.period(kind))
-                      .setTimeUnixNano(window.startEpochNanos())
-                      .setDurationNano(duration));
-      Sample.Builder sample =
-          Sample.newBuilder().setStackIndex(stack(key.stack(), window)).addValues(e.getValue()[0]);
+      attrs.clear();
       if (!key.threadName().isEmpty()) {
-        sample.addAttributeIndices(attribute("thread.name", key.threadName()));
+        attrs.add(attribute(THREAD_NAME, key.threadName()));
       }
-      profile.addSamples(sample);
+      if (key.spanName() != null && !key.spanName().isEmpty()) {
+        attrs.add(attribute(SPAN_NAME, key.spanName()));
+      }
+      if (!key.labels().isEmpty()) {
+        for (Map.Entry<String, String> l : EmberLabels.decode(key.labels()).entrySet()) {
+          attrs.add(attribute(l.getKey(), l.getValue()));
+        }
+      }
+      int stack = stack(key.stack(), window);
+      int link = link(key.link());
+      List<SampleKind> kinds = key.type().kinds;
+      for (int i = 0; i < kinds.size(); i++) {
+        SampleKind kind = kinds.get(i);
+        Profile.Builder profile =
+            profiles.computeIfAbsent(
+                kind,
+                k ->
+                    Profile.newBuilder()
+                        .setSampleType(valueType(k.sampleType, k.sampleUnit))
+                        .setPeriodType(valueType(k.periodType, k.periodUnit))
+                        .setPeriod(window.period(k))
+                        .setTimeUnixNano(window.startEpochNanos())
+                        .setDurationNano(duration));
+        profile.addSamples(
+            Sample.newBuilder()
+                .setStackIndex(stack)
+                .addAllAttributeIndices(attrs)
+                .setLinkIndex(link)
+                .addValues(e.getValue()[i]));
+      }
     }
 
     ScopeProfiles.Builder scope =
@@ -176,6 +201,30 @@ final class OtlpEncoder {
               .addLines(Line.newBuilder().setFunctionIndex(function).setLine(f.line()))
               .addAttributeIndices(frameTypeAttribute));
       locations.put(key, id);
+    }
+    return id;
+  }
+
+  /** Interns a link; 0 (the zero link) for samples outside any sampled span. */
+  private int link(SpanIds ids) {
+    if (ids.isNone()) {
+      return 0;
+    }
+    SpanIds key = new SpanIds(ids.traceIdHigh(), ids.traceIdLow(), ids.spanId(), 0);
+    Integer id = links.get(key);
+    if (id == null) {
+      id = dict.getLinkTableCount();
+      dict.addLinkTable(
+          Link.newBuilder()
+              .setTraceId(
+                  ByteString.copyFrom(
+                      ByteBuffer.allocate(16)
+                          .putLong(ids.traceIdHigh())
+                          .putLong(ids.traceIdLow())
+                          .array()))
+              .setSpanId(
+                  ByteString.copyFrom(ByteBuffer.allocate(8).putLong(ids.spanId()).array())));
+      links.put(key, id);
     }
     return id;
   }

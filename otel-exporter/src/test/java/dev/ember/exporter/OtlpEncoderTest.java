@@ -19,10 +19,15 @@ class OtlpEncoderTest {
         w.frameId(
             new Frame("app/Main.main", "app/Main.main([Ljava/lang/String;)V", "app/Main.java", 3));
     int work = w.frameId(new Frame("app/Main.work", "app/Main.work()V", "app/Main.java", 10));
-    w.add(SampleKind.CPU, new int[] {work, main}, "worker", 10_000_000, 10_000_000);
-    w.add(SampleKind.CPU, new int[] {work, main}, "worker", 10_000_000, 10_000_000);
-    w.add(SampleKind.CPU, new int[] {main}, "main", 10_000_000, 10_000_000);
+    w.add(cpu(new int[] {work, main}, "worker"), 10_000_000, 0);
+    w.add(cpu(new int[] {work, main}, "worker"), 10_000_000, 0);
+    w.add(cpu(new int[] {main}, "main"), 10_000_000, 0);
+    w.setPeriod(SampleKind.CPU, 10_000_000);
     return w;
+  }
+
+  static WindowAggregator.Key cpu(int[] stack, String thread) {
+    return new WindowAggregator.Key(ProfileType.CPU, stack, thread, SpanIds.NONE, null, "");
   }
 
   @Test
