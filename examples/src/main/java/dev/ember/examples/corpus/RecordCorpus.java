@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * arrived, ungzipped).
  *
  * <p>{@code java -cp examples/target/demo-app.jar dev.ember.examples.corpus.RecordCorpus <out dir>
- * [services=3] [seconds=30] [export interval=1s]}
+ * [services=3] [seconds=30] [export interval=1s] [requests/s per service=100]}. Each app is the
+ * {@link dev.ember.examples.demo.DemoApp} workload, so requests carry CPU, allocation, lock and
+ * park profiles with span links, thread names and endpoint names.
  */
 public final class RecordCorpus {
   private RecordCorpus() {}
@@ -32,12 +34,19 @@ public final class RecordCorpus {
     int services = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     String interval = args.length > 3 ? args[3] : "1s";
-    int files = record(out, services, seconds, interval);
+    int rate = args.length > 4 ? Integer.parseInt(args[4]) : 100;
+    int files = record(out, services, seconds, interval, rate);
     System.out.printf("recorded %d requests from %d services into %s%n", files, services, out);
   }
 
   /** Records and returns the number of requests written. */
   public static int record(Path out, int services, int seconds, String interval)
+      throws IOException, InterruptedException {
+    return record(out, services, seconds, interval, 100);
+  }
+
+  /** Records at {@code rate} requests per second per app; returns the number of requests. */
+  public static int record(Path out, int services, int seconds, String interval, int rate)
       throws IOException, InterruptedException {
     Files.createDirectories(out);
     AtomicInteger count = new AtomicInteger();
@@ -79,6 +88,7 @@ public final class RecordCorpus {
                         + ",deployment.environment.name=bench",
                     "-Dotel.exporter.otlp.profiles.endpoint=http://127.0.0.1:" + server.getPort(),
                     "-Dotel.profiling.export.interval=" + interval,
+                    "-Dember.demo.rate=" + rate,
                     "-cp",
                     cp,
                     "dev.ember.examples.demo.DemoApp",
