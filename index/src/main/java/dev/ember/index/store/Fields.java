@@ -33,11 +33,11 @@ final class Fields {
   /** The names of the series labels present, for "label absent" queries and label listing. */
   static final String LABEL_NAMES = "labels";
 
-  /** Trace ids (32 hex) of the samples' links, one term each. */
-  static final String TRACE = "trace_id";
-
-  /** Span ids (16 hex) of the samples' links, one term each. */
-  static final String SPAN = "span_id";
+  /**
+   * The partition link ids of the samples' span links, as a few {@code IntRange}s covering them
+   * (see {@link LinkRanges}); trace and span ids resolve to link ids through {@link LinkIndex}.
+   */
+  static final String LINKS = "links";
 
   /** Prefix of one field per sample attribute key, e.g. {@code a.thread_name}. */
   static final String ATTRIBUTE_PREFIX = "a.";

@@ -3,7 +3,6 @@ package dev.ember.index.store;
 import dev.ember.index.query.FlameTree;
 import dev.ember.index.query.Matcher;
 import dev.ember.index.query.QueryContext;
-import dev.ember.proto.store.v1.StoredProfile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +17,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
@@ -160,26 +160,38 @@ final class PartitionScan implements AutoCloseable {
 
   /**
    * The query for profiles of a type (null: any) and series (null: any) in [from, until); exact
-   * per-sample matchers on indexed values narrow the candidates before any profile is read. When an
-   * exact trace or span id is among them, its term alone selects a handful of documents: the time
-   * range and series are then checked from doc values instead of with point queries, which cost
-   * more to set up than the lookup itself.
+   * per-sample matchers on indexed attribute values narrow the candidates before any profile is
+   * read, and so do {@code linkIds} (null: no span or trace id asked for): per exact span or trace
+   * matcher, the partition's links it resolved to ({@link LinkIndex}), of which a profile must hold
+   * one each. Those select a handful of documents: the time range and series are then checked from
+   * doc values instead of with point queries, which cost more to set up than the lookup itself.
    */
   static ProfileQuery profilesQuery(
-      String type, int[] series, List<Matcher> sampleMatchers, long from, long until) {
-    return build(type, series, sampleMatchers, from, until, true);
+      String type,
+      int[] series,
+      List<Matcher> sampleMatchers,
+      int[][] linkIds,
+      long from,
+      long until) {
+    return build(type, series, sampleMatchers, linkIds, from, until, true);
   }
 
   /** The same selection as one Lucene query, for callers that use the query itself. */
   static Query profilesFilter(
-      String type, int[] series, List<Matcher> sampleMatchers, long from, long until) {
-    return build(type, series, sampleMatchers, from, until, false).query();
+      String type,
+      int[] series,
+      List<Matcher> sampleMatchers,
+      int[][] linkIds,
+      long from,
+      long until) {
+    return build(type, series, sampleMatchers, linkIds, from, until, false).query();
   }
 
   private static ProfileQuery build(
       String type,
       int[] series,
       List<Matcher> sampleMatchers,
+      int[][] linkIds,
       long from,
       long until,
       boolean allowPostFilter) {
@@ -187,13 +199,20 @@ final class PartitionScan implements AutoCloseable {
     if (type != null) {
       q.add(new TermQuery(new Term(Fields.TYPE, type)), BooleanClause.Occur.FILTER);
     }
-    boolean selective = false;
     for (Matcher m : sampleMatchers) {
-      if (m.op() == Matcher.Op.EQ && !m.value().isEmpty()) {
+      if (m.op() == Matcher.Op.EQ && !m.value().isEmpty() && !isLinkLabel(m.name())) {
         q.add(
             new TermQuery(new Term(sampleField(m.name()), m.value())), BooleanClause.Occur.FILTER);
-        selective |= allowPostFilter && (m.name().equals("span_id") || m.name().equals("trace_id"));
       }
+    }
+    boolean selective = false;
+    if (linkIds != null) {
+      for (int[] ids : linkIds) {
+        q.add(
+            ids.length == 0 ? new MatchNoDocsQuery() : LinkRanges.query(ids),
+            BooleanClause.Occur.FILTER);
+      }
+      selective = allowPostFilter;
     }
     if (!selective) {
       q.add(LongPoint.newRangeQuery(Fields.TIME, from, until - 1), BooleanClause.Occur.FILTER);
@@ -204,13 +223,14 @@ final class PartitionScan implements AutoCloseable {
     return new ProfileQuery(q.build(), from, until, series, selective);
   }
 
-  /** The Lucene field holding a per-sample label's values. */
+  /** True for the per-sample labels that a sample's span link answers. */
+  static boolean isLinkLabel(String label) {
+    return label.equals("trace_id") || label.equals("span_id");
+  }
+
+  /** The Lucene field holding a sample attribute's values. */
   static String sampleField(String label) {
-    return switch (label) {
-      case "trace_id" -> Fields.TRACE;
-      case "span_id" -> Fields.SPAN;
-      default -> Fields.ATTRIBUTE_PREFIX + label;
-    };
+    return Fields.ATTRIBUTE_PREFIX + label;
   }
 
   /** One profile document as the doc values describe it. */
@@ -280,7 +300,7 @@ final class PartitionScan implements AutoCloseable {
     return searcher().count(query) > 0;
   }
 
-  StoredProfile read(long offset) throws IOException {
+  LoggedProfile read(long offset) throws IOException {
     return partition.readProfile(offset);
   }
 
@@ -293,20 +313,23 @@ final class PartitionScan implements AutoCloseable {
     long samples = 0;
     for (Doc d : docs) {
       ctx.check();
-      StoredProfile p = read(d.offset());
-      samples += p.getStacksCount();
-      addSamples(p, filter, into);
+      SampleColumns c = read(d.offset()).samples();
+      samples += c.count;
+      addSamples(c, filter, into);
     }
     ctx.addProfiles(docs.size(), samples);
   }
 
-  static void addSamples(StoredProfile p, SampleFilter filter, IntLongMap into) {
-    boolean links = p.getLinksCount() > 0;
-    boolean sets = p.getAttributeSetsCount() > 0;
-    boolean all = filter.isEmpty();
-    for (int i = 0; i < p.getStacksCount(); i++) {
-      if (all || filter.accepts(links ? p.getLinks(i) : 0, sets ? p.getAttributeSets(i) : 0)) {
-        into.add(p.getStacks(i), p.getValues(i));
+  static void addSamples(SampleColumns c, SampleFilter filter, IntLongMap into) {
+    if (filter.isEmpty()) {
+      for (int i = 0; i < c.count; i++) {
+        into.add(c.stack(i), c.value(i));
+      }
+      return;
+    }
+    for (int i = 0; i < c.count; i++) {
+      if (filter.accepts(c.link(i), c.attributeSet(i))) {
+        into.add(c.stack(i), c.value(i));
       }
     }
   }

@@ -1,7 +1,6 @@
 package dev.ember.index.store;
 
 import dev.ember.index.query.Matcher;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -10,8 +9,6 @@ import java.util.List;
  * id and per attribute-set id, so each distinct value is tested once per partition.
  */
 final class SampleFilter {
-  private static final HexFormat HEX = HexFormat.of();
-
   /** Accepts every sample. */
   static final SampleFilter NONE = new SampleFilter();
 
@@ -59,9 +56,8 @@ final class SampleFilter {
       String trace = "";
       String span = "";
       if (link != 0) {
-        byte[] b = symbols.link(link);
-        trace = HEX.formatHex(b, 0, 16);
-        span = HEX.formatHex(b, 16, 24);
+        trace = symbols.traceHex(link);
+        span = symbols.spanHex(link);
       }
       boolean ok = true;
       for (Matcher m : linkMatchers) {

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import dev.ember.proto.store.v1.Attribute;
 import dev.ember.proto.store.v1.AttributeSet;
 import dev.ember.proto.store.v1.Function;
-import dev.ember.proto.store.v1.Link;
 import dev.ember.proto.store.v1.ProfileType;
 import dev.ember.proto.store.v1.Series;
 import dev.ember.proto.store.v1.StackNode;
@@ -42,9 +41,15 @@ final class SymbolTables {
   private int seriesCount = 1;
   private final Map<Key, Integer> seriesIds = new HashMap<>();
 
-  private byte[][] links = new byte[16][];
+  // Links as three longs each (trace id high and low, span id), and an open-addressing table of
+  // link ids keyed by the whole link for interning. Trace and span ids are random: flat arrays keep
+  // a partition's hundreds of thousands of links at 32 bytes each, with no object per link.
+  private long[] linkWords = new long[3 * 64];
   private int linkCount = 1;
-  private final Map<Key, Integer> linkIds = new HashMap<>();
+  private int[] linkSlots = new int[128];
+  // New links since the last drain, 24 bytes each, for the log record that persists them.
+  private byte[] pendingLinks = new byte[24 * 16];
+  private int pendingLinkBytes;
 
   private long[] attributes = new long[16];
   private int attributeCount = 1;
@@ -64,7 +69,6 @@ final class SymbolTables {
     strings[0] = "";
     stringIds.put("", 0);
     series[0] = new int[0];
-    links[0] = new byte[24];
     attributeSets[0] = new int[0];
     types[0] = new int[5];
   }
@@ -192,31 +196,59 @@ final class SymbolTables {
     return seriesCount - 1;
   }
 
-  /** Interns a link of 16 trace-id bytes followed by 8 span-id bytes. */
-  int link(byte[] traceAndSpan) {
-    Key key = new Key(traceAndSpan);
-    Integer id = linkIds.get(key);
-    if (id != null) {
-      return id;
+  /**
+   * Interns a link given as its trace id (two big-endian longs) and span id; the all-zero link is
+   * id 0.
+   */
+  int link(long traceHigh, long traceLow, long span) {
+    if ((traceHigh | traceLow | span) == 0) {
+      return 0;
     }
-    pending.add(
-        SymbolEntry.newBuilder()
-            .setLink(
-                Link.newBuilder()
-                    .setTraceId(ByteString.copyFrom(traceAndSpan, 0, 16))
-                    .setSpanId(ByteString.copyFrom(traceAndSpan, 16, 8)))
-            .build());
-    return addLink(traceAndSpan);
+    int mask = linkSlots.length - 1;
+    int slot = linkHash(traceHigh, traceLow, span) & mask;
+    for (int id; (id = linkSlots[slot]) != 0; slot = (slot + 1) & mask) {
+      int w = 3 * id;
+      if (linkWords[w + 2] == span && linkWords[w + 1] == traceLow && linkWords[w] == traceHigh) {
+        return id;
+      }
+    }
+    if (pendingLinkBytes + 24 > pendingLinks.length) {
+      pendingLinks = Arrays.copyOf(pendingLinks, pendingLinks.length * 2);
+    }
+    LinkBytes.put(pendingLinks, pendingLinkBytes, traceHigh, traceLow, span);
+    pendingLinkBytes += 24;
+    return addLink(traceHigh, traceLow, span);
   }
 
-  private int addLink(byte[] traceAndSpan) {
+  private int addLink(long traceHigh, long traceLow, long span) {
     int id = linkCount++;
-    if (id >= links.length) {
-      links = Arrays.copyOf(links, links.length * 2);
+    linkWords = IntArrays.grow(linkWords, 3 * linkCount);
+    linkWords[3 * id] = traceHigh;
+    linkWords[3 * id + 1] = traceLow;
+    linkWords[3 * id + 2] = span;
+    if (linkCount * 2 > linkSlots.length) {
+      linkSlots = new int[linkSlots.length * 2];
+      for (int l = 1; l < linkCount; l++) {
+        insertLink(l);
+      }
+    } else {
+      insertLink(id);
     }
-    links[id] = traceAndSpan;
-    linkIds.put(new Key(traceAndSpan), id);
     return id;
+  }
+
+  private void insertLink(int id) {
+    int mask = linkSlots.length - 1;
+    int w = 3 * id;
+    int slot = linkHash(linkWords[w], linkWords[w + 1], linkWords[w + 2]) & mask;
+    while (linkSlots[slot] != 0) {
+      slot = (slot + 1) & mask;
+    }
+    linkSlots[slot] = id;
+  }
+
+  private static int linkHash(long traceHigh, long traceLow, long span) {
+    return IntArrays.mix(span ^ (traceLow * 0x9E3779B97F4A7C15L) ^ Long.rotateLeft(traceHigh, 29));
   }
 
   int attribute(int key, int value) {
@@ -305,9 +337,19 @@ final class SymbolTables {
     return out;
   }
 
+  /**
+   * Links interned since the last call, 24 bytes each in id order (see {@link LinkBytes}); the
+   * caller must persist them with the entries drained at the same time. Empty when there are none.
+   */
+  byte[] drainPendingLinks() {
+    byte[] out = Arrays.copyOf(pendingLinks, pendingLinkBytes);
+    pendingLinkBytes = 0;
+    return out;
+  }
+
   /** True when entries wait to be persisted (always persist them, even if a profile fails). */
   boolean hasPending() {
-    return !pending.isEmpty();
+    return !pending.isEmpty() || pendingLinkBytes > 0;
   }
 
   // ---- recovery ----
@@ -334,10 +376,11 @@ final class SymbolTables {
         addSeries(pairs);
       }
       case LINK -> {
+        // Links of logs written before links were stored packed (see loadLinks).
         byte[] b = new byte[24];
         e.getLink().getTraceId().copyTo(b, 0);
         e.getLink().getSpanId().copyTo(b, 16);
-        addLink(b);
+        addLink(LinkBytes.traceHigh(b, 0), LinkBytes.traceLow(b, 0), LinkBytes.span(b, 0));
       }
       case ATTRIBUTE ->
           addAttribute(
@@ -361,6 +404,17 @@ final class SymbolTables {
     }
   }
 
+  /** Replays links persisted packed, 24 bytes each; ids follow from their order. */
+  void loadLinks(ByteString packed) {
+    if (packed.size() % 24 != 0) {
+      throw new IllegalStateException("packed links of " + packed.size() + " bytes");
+    }
+    byte[] b = packed.toByteArray();
+    for (int at = 0; at < b.length; at += 24) {
+      addLink(LinkBytes.traceHigh(b, at), LinkBytes.traceLow(b, at), LinkBytes.span(b, at));
+    }
+  }
+
   // ---- reading ----
 
   /** An immutable view of the tables as they are now; take it under the partition lock. */
@@ -375,7 +429,7 @@ final class SymbolTables {
         stacks.view(),
         series,
         seriesCount,
-        links,
+        linkWords,
         linkCount,
         attributes,
         attributeCount,
@@ -390,6 +444,11 @@ final class SymbolTables {
     for (int i = 1; i < stringCount; i++) {
       bytes += 56 + strings[i].length() * 2L;
     }
-    return bytes + fnCount * 64L + seriesCount * 64L + linkCount * 80L + attributeCount * 48L;
+    return bytes
+        + fnCount * 64L
+        + seriesCount * 64L
+        + linkWords.length * 8L
+        + linkSlots.length * 4L
+        + attributeCount * 48L;
   }
 }
