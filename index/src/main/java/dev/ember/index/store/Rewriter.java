@@ -42,6 +42,7 @@ final class Rewriter {
   private final int[] attributeSeen;
   private int generation;
   private final byte[] linkBuffer = new byte[24];
+  private final LongIntMap setsByIndices = new LongIntMap();
 
   /**
    * @param deflater compresses the sample columns (reset and reused; the caller's, under the
@@ -350,6 +351,34 @@ final class Rewriter {
     if (n == 0) {
       return 0;
     }
+    // Samples repeat a few attribute lists (thread and span names): up to three request indices
+    // below 2^20 and their count pack into one key, whose set id is remembered for the request.
+    long packed = n <= 3 ? (long) n << 60 : -1;
+    for (int i = 0; i < n && packed != -1; i++) {
+      int index = s.getAttributeIndices(i);
+      packed = index < (1 << 20) ? packed | (long) index << (20 * i) : -1;
+    }
+    if (packed != -1) {
+      int set = setsByIndices.get(packed);
+      if (set >= 0) {
+        for (int i = 0; i < n; i++) {
+          int index = s.getAttributeIndices(i);
+          if (attributeSeen[index] != generation) {
+            attributeSeen[index] = generation;
+            attributeIds.add(attributes[index]);
+          }
+        }
+        return set;
+      }
+    }
+    int set = internAttributeSet(s, n, attributeIds);
+    if (packed != -1) {
+      setsByIndices.put(packed, set);
+    }
+    return set;
+  }
+
+  private int internAttributeSet(Sample s, int n, IntList attributeIds) {
     int[] ids = new int[n];
     for (int i = 0; i < n; i++) {
       int index = s.getAttributeIndices(i);

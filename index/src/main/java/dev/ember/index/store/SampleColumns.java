@@ -92,8 +92,11 @@ final class SampleColumns {
       }
     }
     long unit = 0;
-    for (int i = 0; i < n; i++) {
-      unit = gcd(unit, Math.abs(values[i]));
+    for (int i = 0; i < n && unit != 1; i++) {
+      long a = Math.abs(values[i]);
+      if (a != 0 && (unit == 0 || a % unit != 0)) {
+        unit = gcd(unit, a);
+      }
     }
     if (unit <= 0) {
       unit = 1; // all zero, or Long.MIN_VALUE among them

@@ -24,16 +24,18 @@ import java.util.Map;
  * under that lock, whose arrays are never written below their captured size.
  */
 final class SymbolTables {
+  // Strings and functions are interned for every request (thousands per request), so both use
+  // open-addressing tables of ids rather than maps of boxed keys.
   private String[] strings = new String[256];
   private int stringCount = 1;
-  private final Map<String, Integer> stringIds = new HashMap<>();
+  private int[] stringSlots = new int[512];
 
   private int[] fnName = new int[256];
   private int[] fnSystem = new int[256];
   private int[] fnFile = new int[256];
   private long[] fnStart = new long[256];
   private int fnCount = 1;
-  private final Map<FnKey, Integer> fnIds = new HashMap<>();
+  private int[] fnSlots = new int[512];
 
   private final StackNodes stacks = new StackNodes();
 
@@ -41,12 +43,12 @@ final class SymbolTables {
   private int seriesCount = 1;
   private final Map<Key, Integer> seriesIds = new HashMap<>();
 
-  // Links as three longs each (trace id high and low, span id), and an open-addressing table of
-  // link ids keyed by the whole link for interning. Trace and span ids are random: flat arrays keep
-  // a partition's hundreds of thousands of links at 32 bytes each, with no object per link.
+  // Links as three longs each (trace id high and low, span id): a partition holds hundreds of
+  // thousands, at 24 bytes each with no object per link. They are not looked up while writing: a
+  // request's links are distinct already, and a span seen by two requests (a rare span across an
+  // export window's end) is stored twice rather than hashing every link of every request.
   private long[] linkWords = new long[3 * 64];
   private int linkCount = 1;
-  private int[] linkSlots = new int[128];
   // New links since the last drain, 24 bytes each, for the log record that persists them.
   private byte[] pendingLinks = new byte[24 * 16];
   private int pendingLinkBytes;
@@ -66,15 +68,11 @@ final class SymbolTables {
   private final List<SymbolEntry> pending = new ArrayList<>();
 
   SymbolTables() {
-    strings[0] = "";
-    stringIds.put("", 0);
+    strings[0] = ""; // found by the check in string(), not through the table
     series[0] = new int[0];
     attributeSets[0] = new int[0];
     types[0] = new int[5];
   }
-
-  /** A function's identity: its three string ids and start line. */
-  private record FnKey(int name, int systemName, int filename, long startLine) {}
 
   /** A value-equality key over an int[] or byte[] content. */
   private record Key(Object content) {
@@ -98,12 +96,26 @@ final class SymbolTables {
   // ---- interning (writers, under the partition lock) ----
 
   int string(String s) {
-    Integer id = stringIds.get(s);
-    if (id != null) {
+    if (s.isEmpty()) {
+      return 0;
+    }
+    int slot = slotOf(s);
+    int id = stringSlots[slot];
+    if (id != 0) {
       return id;
     }
     pending.add(SymbolEntry.newBuilder().setString(s).build());
     return addString(s);
+  }
+
+  /** The slot of {@code s}: where it is, or the empty slot where it belongs. */
+  private int slotOf(String s) {
+    int mask = stringSlots.length - 1;
+    int slot = IntArrays.mix(s.hashCode()) & mask;
+    for (int id; (id = stringSlots[slot]) != 0 && !strings[id].equals(s); ) {
+      slot = (slot + 1) & mask;
+    }
+    return slot;
   }
 
   private int addString(String s) {
@@ -112,14 +124,21 @@ final class SymbolTables {
       strings = Arrays.copyOf(strings, strings.length * 2);
     }
     strings[id] = s;
-    stringIds.put(s, id);
+    if (stringCount * 2 > stringSlots.length) {
+      stringSlots = new int[stringSlots.length * 2];
+      for (int i = 1; i < stringCount; i++) {
+        stringSlots[slotOf(strings[i])] = i;
+      }
+    } else {
+      stringSlots[slotOf(s)] = id;
+    }
     return id;
   }
 
   int function(int name, int systemName, int filename, long startLine) {
-    FnKey key = new FnKey(name, systemName, filename, startLine);
-    Integer id = fnIds.get(key);
-    if (id != null) {
+    int slot = functionSlot(name, systemName, filename, startLine);
+    int id = fnSlots[slot];
+    if (id != 0) {
       return id;
     }
     pending.add(
@@ -131,20 +150,42 @@ final class SymbolTables {
                     .setFilename(filename)
                     .setStartLine(startLine))
             .build());
-    return addFunction(key);
+    return addFunction(name, systemName, filename, startLine);
   }
 
-  private int addFunction(FnKey key) {
+  private int functionSlot(int name, int systemName, int filename, long startLine) {
+    int mask = fnSlots.length - 1;
+    long h = (((long) name * 31 + systemName) * 0x9E3779B97F4A7C15L + filename) * 31 + startLine;
+    int slot = IntArrays.mix(h) & mask;
+    for (int id; (id = fnSlots[slot]) != 0; slot = (slot + 1) & mask) {
+      if (fnName[id] == name
+          && fnSystem[id] == systemName
+          && fnFile[id] == filename
+          && fnStart[id] == startLine) {
+        break;
+      }
+    }
+    return slot;
+  }
+
+  private int addFunction(int name, int systemName, int filename, long startLine) {
     int id = fnCount++;
     fnName = IntArrays.grow(fnName, fnCount);
     fnSystem = IntArrays.grow(fnSystem, fnCount);
     fnFile = IntArrays.grow(fnFile, fnCount);
     fnStart = IntArrays.grow(fnStart, fnCount);
-    fnName[id] = key.name();
-    fnSystem[id] = key.systemName();
-    fnFile[id] = key.filename();
-    fnStart[id] = key.startLine();
-    fnIds.put(key, id);
+    fnName[id] = name;
+    fnSystem[id] = systemName;
+    fnFile[id] = filename;
+    fnStart[id] = startLine;
+    if (fnCount * 2 > fnSlots.length) {
+      fnSlots = new int[fnSlots.length * 2];
+      for (int f = 1; f < fnCount; f++) {
+        fnSlots[functionSlot(fnName[f], fnSystem[f], fnFile[f], fnStart[f])] = f;
+      }
+    } else {
+      fnSlots[functionSlot(name, systemName, filename, startLine)] = id;
+    }
     return id;
   }
 
@@ -197,20 +238,12 @@ final class SymbolTables {
   }
 
   /**
-   * Interns a link given as its trace id (two big-endian longs) and span id; the all-zero link is
-   * id 0.
+   * Adds a link given as its trace id (two big-endian longs) and span id and returns its id; the
+   * all-zero link is id 0. Links are not deduplicated across calls (see the link table's comment).
    */
   int link(long traceHigh, long traceLow, long span) {
     if ((traceHigh | traceLow | span) == 0) {
       return 0;
-    }
-    int mask = linkSlots.length - 1;
-    int slot = linkHash(traceHigh, traceLow, span) & mask;
-    for (int id; (id = linkSlots[slot]) != 0; slot = (slot + 1) & mask) {
-      int w = 3 * id;
-      if (linkWords[w + 2] == span && linkWords[w + 1] == traceLow && linkWords[w] == traceHigh) {
-        return id;
-      }
     }
     if (pendingLinkBytes + 24 > pendingLinks.length) {
       pendingLinks = Arrays.copyOf(pendingLinks, pendingLinks.length * 2);
@@ -226,29 +259,7 @@ final class SymbolTables {
     linkWords[3 * id] = traceHigh;
     linkWords[3 * id + 1] = traceLow;
     linkWords[3 * id + 2] = span;
-    if (linkCount * 2 > linkSlots.length) {
-      linkSlots = new int[linkSlots.length * 2];
-      for (int l = 1; l < linkCount; l++) {
-        insertLink(l);
-      }
-    } else {
-      insertLink(id);
-    }
     return id;
-  }
-
-  private void insertLink(int id) {
-    int mask = linkSlots.length - 1;
-    int w = 3 * id;
-    int slot = linkHash(linkWords[w], linkWords[w + 1], linkWords[w + 2]) & mask;
-    while (linkSlots[slot] != 0) {
-      slot = (slot + 1) & mask;
-    }
-    linkSlots[slot] = id;
-  }
-
-  private static int linkHash(long traceHigh, long traceLow, long span) {
-    return IntArrays.mix(span ^ (traceLow * 0x9E3779B97F4A7C15L) ^ Long.rotateLeft(traceHigh, 29));
   }
 
   int attribute(int key, int value) {
@@ -360,7 +371,7 @@ final class SymbolTables {
       case STRING -> addString(e.getString());
       case FUNCTION -> {
         Function f = e.getFunction();
-        addFunction(new FnKey(f.getName(), f.getSystemName(), f.getFilename(), f.getStartLine()));
+        addFunction(f.getName(), f.getSystemName(), f.getFilename(), f.getStartLine());
       }
       case STACK_NODE -> {
         StackNode n = e.getStackNode();
@@ -447,8 +458,9 @@ final class SymbolTables {
     return bytes
         + fnCount * 64L
         + seriesCount * 64L
+        + stringSlots.length * 4L
+        + fnSlots.length * 4L
         + linkWords.length * 8L
-        + linkSlots.length * 4L
         + attributeCount * 48L;
   }
 }
