@@ -18,6 +18,12 @@ final class Fields {
   /** Profile type ID, e.g. process_cpu:cpu:nanoseconds:cpu:nanoseconds. */
   static final String TYPE = "type";
 
+  /**
+   * The partition's id of the profile type (doc value), checked per document where a term query
+   * would cost more than the lookup it narrows.
+   */
+  static final String TYPE_ID = "type_id";
+
   /** Series id within the partition: an IntPoint for set queries and a doc value. */
   static final String SERIES = "series";
 

@@ -208,7 +208,7 @@ final class LuceneQueries implements ProfileQueries {
     IntLongMap values = new IntLongMap(64);
     List<PartitionScan.Doc> docs =
         scan.docs(profileQuery(scan, type, series, sampleMatchers, from, until), ctx);
-    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols, scan.linkIds);
     scan.addProfiles(docs, filter, values, ctx);
     ctx.addPartition(false);
     ctx.check();
@@ -298,8 +298,10 @@ final class LuceneQueries implements ProfileQueries {
       long until)
       throws IOException {
     scan.searcher();
-    int[][] ids = linkIds(scan, LinkKeys.of(sampleMatchers));
-    return PartitionScan.profilesQuery(type, series, sampleMatchers, ids, from, until);
+    scan.linkIds = linkIds(scan, LinkKeys.of(sampleMatchers));
+    int typeId = type == null ? -1 : scan.typeId(type);
+    return PartitionScan.profilesQuery(
+        type, typeId, series, sampleMatchers, scan.linkIds, from, until);
   }
 
   /** The exact span and trace ids a query asks for, parsed once per query. */
@@ -475,7 +477,7 @@ final class LuceneQueries implements ProfileQueries {
     Map<Integer, long[][]> bySeries = new HashMap<>();
     List<PartitionScan.Doc> docs =
         scan.docs(profileQuery(scan, type, series, sampleMatchers, from, until), ctx);
-    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols, scan.linkIds);
     QueryLimits.checkSeriesCells(distinctSeries(docs), points);
     long decoded = 0;
     long samples = 0;
@@ -799,7 +801,7 @@ final class LuceneQueries implements ProfileQueries {
         List<PartitionScan.Doc> docs =
             new ArrayList<>(
                 scan.docs(profileQuery(scan, type, series, sampleMatchers, from, until), ctx));
-        SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+        SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols, scan.linkIds);
         docs.sort(
             Comparator.comparingLong(PartitionScan.Doc::time)
                 .thenComparingLong(PartitionScan.Doc::offset)
@@ -983,7 +985,7 @@ final class LuceneQueries implements ProfileQueries {
     }
     List<PartitionScan.Doc> docs =
         scan.docs(
-            PartitionScan.profilesQuery(null, null, List.of(), new int[][] {ids}, from, until),
+            PartitionScan.profilesQuery(null, -1, null, List.of(), new int[][] {ids}, from, until),
             ctx);
     Map<Integer, IntLongMap> valuesByType = new HashMap<>();
     Map<SpanKey, Long> spans = new HashMap<>();
@@ -1124,7 +1126,7 @@ final class LuceneQueries implements ProfileQueries {
             ctx);
     // The searcher may see newer profiles than the first snapshot: size everything anew.
     contains = scan.pathsContaining(frame);
-    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols, scan.linkIds);
     long frameTotal = 0;
     long linked = 0;
     long samples = 0;

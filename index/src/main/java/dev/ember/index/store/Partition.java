@@ -48,6 +48,16 @@ final class Partition implements Closeable {
   static final String LOG = "profiles.log";
   static final String LUCENE = "lucene";
   static final String COMMITTED_OFFSET = "ember.log.offset";
+
+  /**
+   * The layout of the profile documents ({@link Fields}), recorded with each commit: an index of
+   * another layout (an older version's) is rebuilt from the log when the partition opens.
+   */
+  static final String INDEX_LAYOUT = "ember.index.layout";
+
+  /** 2: link id ranges and type id doc values (1 indexed trace and span ids as terms). */
+  static final String CURRENT_LAYOUT = "2";
+
   private static final HexFormat HEX = HexFormat.of();
 
   final long startNanos;
@@ -84,8 +94,12 @@ final class Partition implements Closeable {
         new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     iwc.setRAMBufferSizeMB(16);
     this.writer = new IndexWriter(directory, iwc);
-    String committed = writer.getLiveCommitData() == null ? null : commitValue(writer);
+    String committed = commitValue(writer, COMMITTED_OFFSET);
     this.committedOffset = committed == null ? 0 : Long.parseLong(committed);
+    if (committed != null && !CURRENT_LAYOUT.equals(commitValue(writer, INDEX_LAYOUT))) {
+      writer.deleteAll(); // documents of another layout: re-index the whole log
+      committedOffset = 0;
+    }
     List<Long> offsets = new ArrayList<>();
     this.log =
         new DurableLog(dir.resolve(LOG), (offset, record) -> replay(offset, record, offsets));
@@ -109,13 +123,21 @@ final class Partition implements Closeable {
     this.searchers = new SearcherManager(writer, null);
   }
 
-  private static String commitValue(IndexWriter w) {
+  private static String commitValue(IndexWriter w, String key) {
+    if (w.getLiveCommitData() == null) {
+      return null;
+    }
     for (Map.Entry<String, String> e : w.getLiveCommitData()) {
-      if (e.getKey().equals(COMMITTED_OFFSET)) {
+      if (e.getKey().equals(key)) {
         return e.getValue();
       }
     }
     return null;
+  }
+
+  private Iterable<Map.Entry<String, String>> commitData() {
+    return Map.of(COMMITTED_OFFSET, Long.toString(indexedOffset), INDEX_LAYOUT, CURRENT_LAYOUT)
+        .entrySet();
   }
 
   static Partition open(long startNanos, long endNanos, Path dir) throws IOException {
@@ -295,6 +317,7 @@ final class Partition implements Closeable {
     doc.add(new LongPoint(Fields.TIME, p.getTimeUnixNano()));
     doc.add(new NumericDocValuesField(Fields.TIME, p.getTimeUnixNano()));
     doc.add(new StringField(Fields.TYPE, s.typeId(p.getProfileType()), Field.Store.NO));
+    doc.add(new NumericDocValuesField(Fields.TYPE_ID, p.getProfileType()));
     doc.add(new IntPoint(Fields.SERIES, p.getSeries()));
     doc.add(new NumericDocValuesField(Fields.SERIES, p.getSeries()));
     doc.add(new NumericDocValuesField(Fields.OFFSET, offset));
@@ -427,7 +450,7 @@ final class Partition implements Closeable {
       if (indexedOffset == committedOffset || broken || closed) {
         return;
       }
-      writer.setLiveCommitData(Map.of(COMMITTED_OFFSET, Long.toString(indexedOffset)).entrySet());
+      writer.setLiveCommitData(commitData());
       writer.commit();
       committedOffset = indexedOffset;
     } finally {
@@ -462,7 +485,7 @@ final class Partition implements Closeable {
       if (broken || closed) {
         return;
       }
-      writer.setLiveCommitData(Map.of(COMMITTED_OFFSET, Long.toString(indexedOffset)).entrySet());
+      writer.setLiveCommitData(commitData());
       writer.commit();
       committedOffset = indexedOffset;
     } finally {

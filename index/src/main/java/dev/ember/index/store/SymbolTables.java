@@ -63,6 +63,7 @@ final class SymbolTables {
   private final Map<Key, Integer> attributeSetIds = new HashMap<>();
 
   private int[][] types = new int[8][];
+  private String[] typeNames = new String[8]; // "name:sample:unit:period:unit", built once
   private int typeCount = 1;
   private final Map<Key, Integer> typeIds = new HashMap<>();
 
@@ -73,6 +74,7 @@ final class SymbolTables {
     series[0] = new int[0];
     attributeSets[0] = new int[0];
     types[0] = new int[5];
+    typeNames[0] = "::::";
   }
 
   /** A value-equality key over an int[] or byte[] content. */
@@ -339,8 +341,17 @@ final class SymbolTables {
     int id = typeCount++;
     if (id >= types.length) {
       types = Arrays.copyOf(types, types.length * 2);
+      typeNames = Arrays.copyOf(typeNames, types.length);
     }
     types[id] = five;
+    typeNames[id] =
+        String.join(
+            ":",
+            strings[five[0]],
+            strings[five[1]],
+            strings[five[2]],
+            strings[five[3]],
+            strings[five[4]]);
     typeIds.put(new Key(five), id);
     return id;
   }
@@ -451,6 +462,7 @@ final class SymbolTables {
         attributeSets,
         attributeSetCount,
         types,
+        typeNames,
         typeCount);
   }
 

@@ -21,6 +21,7 @@ record Symbols(
     int[][] attributeSets,
     int attributeSetCount,
     int[][] types,
+    String[] typeNames,
     int typeCount) {
 
   String string(int id) {
@@ -102,16 +103,8 @@ record Symbols(
     return types[id];
   }
 
+  /** The type ID, e.g. {@code process_cpu:cpu:nanoseconds:cpu:nanoseconds}. */
   String typeId(int id) {
-    int[] t = types[id];
-    return strings[t[0]]
-        + ":"
-        + strings[t[1]]
-        + ":"
-        + strings[t[2]]
-        + ":"
-        + strings[t[3]]
-        + ":"
-        + strings[t[4]];
+    return typeNames[id];
   }
 }
