@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
@@ -68,6 +69,8 @@ final class Partition implements Closeable {
   private final SymbolTables symbols = new SymbolTables();
   // Compresses sample columns; used under the lock, released on close.
   private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+  // Inflates sample columns while the partition opens (replay and re-indexing), then released.
+  private Inflater replayInflater = new Inflater(true);
   private final Map<Long, IntLongMap> aggregates = new HashMap<>();
   private final DurableLog log;
   private final FSDirectory directory;
@@ -116,11 +119,13 @@ final class Partition implements Closeable {
     }
     Symbols all = symbols.snapshot();
     for (long offset : reindex) {
-      LoggedProfile p = LoggedProfile.of(LogRecord.parseFrom(log.read(offset)).getProfile());
+      LoggedProfile p = readProfile(offset, replayInflater);
       index(offset, p.header(), linkIds(p.samples()), attributeIds(p.samples(), all), all);
     }
     this.indexedOffset = log.size();
     this.searchers = new SearcherManager(writer, null);
+    replayInflater.end();
+    replayInflater = null;
   }
 
   private static String commitValue(IndexWriter w, String key) {
@@ -179,7 +184,7 @@ final class Partition implements Closeable {
     }
     LoggedProfile p;
     try {
-      p = LoggedProfile.of(record.getProfile());
+      p = LoggedProfile.of(record.getProfile(), replayInflater);
     } catch (IOException e) {
       return false;
     }
@@ -418,8 +423,11 @@ final class Partition implements Closeable {
     searchers.release(searcher);
   }
 
-  LoggedProfile readProfile(long offset) throws IOException {
-    return LoggedProfile.of(LogRecord.parseFrom(log.read(offset)).getProfile());
+  /**
+   * Reads a logged profile; {@code inflater} is the reading thread's (see {@link LoggedProfile}).
+   */
+  LoggedProfile readProfile(long offset, Inflater inflater) throws IOException {
+    return LoggedProfile.of(LogRecord.parseFrom(log.read(offset)).getProfile(), inflater);
   }
 
   long profileCount() {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.Inflater;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.LeafReaderContext;
@@ -47,6 +48,8 @@ final class PartitionScan implements AutoCloseable {
    */
   int[][] linkIds;
 
+  private Inflater inflater; // for the profiles this scan reads (one thread at a time)
+
   PartitionScan(Partition partition) {
     this.partition = partition;
     this.symbols = partition.symbols();
@@ -68,6 +71,10 @@ final class PartitionScan implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (inflater != null) {
+      inflater.end();
+      inflater = null;
+    }
     if (searcher != null) {
       partition.release(searcher);
       searcher = null;
@@ -310,7 +317,10 @@ final class PartitionScan implements AutoCloseable {
   }
 
   LoggedProfile read(long offset) throws IOException {
-    return partition.readProfile(offset);
+    if (inflater == null) {
+      inflater = new Inflater(true);
+    }
+    return partition.readProfile(offset, inflater);
   }
 
   /**

@@ -170,8 +170,11 @@ final class SampleColumns {
 
   // ---- decoding ----
 
-  /** Decodes what {@link #encode} wrote; throws on bytes that cannot be such an encoding. */
-  static SampleColumns decode(ByteString encoded) throws IOException {
+  /**
+   * Decodes what {@link #encode} wrote; throws on bytes that cannot be such an encoding. {@code
+   * inflater} is reset and reused (the caller's, one thread at a time).
+   */
+  static SampleColumns decode(ByteString encoded, Inflater inflater) throws IOException {
     byte[] b = encoded.toByteArray();
     Reader header = new Reader(b, 0, b.length);
     int n = header.varint32();
@@ -182,7 +185,7 @@ final class SampleColumns {
     }
     Reader r = header;
     if ((flags & DEFLATED) != 0) {
-      r = inflate(b, header.at, n);
+      r = inflate(b, header.at, n, inflater);
     }
     int[] stacks = new int[n];
     long[] values = new long[n];
@@ -216,8 +219,9 @@ final class SampleColumns {
     return new SampleColumns(n, stacks, values, links, sets);
   }
 
-  private static Reader inflate(byte[] b, int from, int samples) throws IOException {
-    Inflater inflater = new Inflater(true);
+  private static Reader inflate(byte[] b, int from, int samples, Inflater inflater)
+      throws IOException {
+    inflater.reset();
     try {
       inflater.setInput(b, from, b.length - from);
       // At most 10 bytes per varint and 4 columns; usually far less: grow as needed.
@@ -239,8 +243,6 @@ final class SampleColumns {
       return new Reader(out, 0, n);
     } catch (DataFormatException e) {
       throw new IOException("corrupt sample columns: " + e.getMessage(), e);
-    } finally {
-      inflater.end();
     }
   }
 
