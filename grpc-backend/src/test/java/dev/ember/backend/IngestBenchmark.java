@@ -52,8 +52,11 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>The corpus is replayed several times, each copy shifted back in time by the corpus's span, so
  * the store sees a continuous stream from the same services (new profiles, mostly known stacks), as
- * in production. Each ingest round uses a fresh backend and data directory; a warm-up pass into
- * another tenant runs first so both sides are measured with warm JITs.
+ * in production. Each ingest round uses a fresh backend and data directory; warm-up passes as large
+ * as the measured replay, each into a tenant of its own, run first (for at least {@code
+ * ember.bench.warmupSeconds}, 20) so both sides are measured with warm JITs. Clients send the
+ * requests gzip'd once up front (see {@link #PREGZIPPED}), so that they do not spend the shared
+ * cores compressing; besides the totals, the backend's CPU per thread group is printed (Linux).
  *
  * <pre>
  * java -cp grpc-backend/target/backend.jar:grpc-backend/target/test-classes \
@@ -101,7 +104,9 @@ public final class IngestBenchmark {
 
     List<ExportProfilesServiceRequest> recorded = load(dir);
     Corpus corpus = replay(recorded, replays, 0);
-    Corpus warmup = replay(recorded, Math.max(1, 500 / recorded.size()), replays);
+    // The warm-up replays as much as the measured run (other copies), so that the JIT also sees
+    // what only larger partitions do (Lucene flushes and merges of bigger segments).
+    Corpus warmup = replay(recorded, replays, replays);
     System.out.printf(
         Locale.ROOT,
         "corpus: %d recorded requests from %s, replayed %d times: %d requests, %d profiles, %d"
@@ -390,7 +395,7 @@ public final class IngestBenchmark {
         // the measured replay does: a JIT trained only on known symbols recompiles when it sees
         // new ones.
         long warmUntil = System.nanoTime() + WARMUP_NANOS;
-        for (int pass = 0; System.nanoTime() < warmUntil; pass++) {
+        for (int pass = 0; pass < 2 || System.nanoTime() < warmUntil; pass++) {
           send(channels, warmup, "warmup-" + pass, gzip);
         }
         long cpu0 = cpuNanos(p);

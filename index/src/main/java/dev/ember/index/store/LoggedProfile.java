@@ -2,7 +2,6 @@ package dev.ember.index.store;
 
 import dev.ember.proto.store.v1.StoredProfile;
 import java.io.IOException;
-import java.util.zip.Inflater;
 
 /**
  * A stored profile as read back from the log: its header (id, time, series, type, total; the {@link
@@ -10,13 +9,10 @@ import java.util.zip.Inflater;
  */
 record LoggedProfile(StoredProfile header, SampleColumns samples) {
 
-  /**
-   * Decodes the samples of a logged profile, in either of the forms logs hold; {@code inflater} is
-   * reset and reused (one per reading thread).
-   */
-  static LoggedProfile of(StoredProfile p, Inflater inflater) throws IOException {
+  /** Decodes the samples of a logged profile, in either of the forms logs hold. */
+  static LoggedProfile of(StoredProfile p) throws IOException {
     if (!p.getSamples().isEmpty()) {
-      return new LoggedProfile(p, SampleColumns.decode(p.getSamples(), inflater));
+      return new LoggedProfile(p, SampleColumns.decode(p.getSamples()));
     }
     // Logs written before the columns: parallel repeated fields (or no samples at all).
     int n = p.getStacksCount();

@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
@@ -67,10 +65,6 @@ final class Partition implements Closeable {
   final String tenant;
   private final ReentrantLock lock = new ReentrantLock();
   private final SymbolTables symbols = new SymbolTables();
-  // Compresses sample columns; used under the lock, released on close.
-  private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
-  // Inflates sample columns while the partition opens (replay and re-indexing), then released.
-  private Inflater replayInflater = new Inflater(true);
   private final Map<Long, IntLongMap> aggregates = new HashMap<>();
   private final DurableLog log;
   private final FSDirectory directory;
@@ -119,13 +113,11 @@ final class Partition implements Closeable {
     }
     Symbols all = symbols.snapshot();
     for (long offset : reindex) {
-      LoggedProfile p = readProfile(offset, replayInflater);
+      LoggedProfile p = readProfile(offset);
       index(offset, p.header(), linkIds(p.samples()), attributeIds(p.samples(), all), all);
     }
     this.indexedOffset = log.size();
     this.searchers = new SearcherManager(writer, null);
-    replayInflater.end();
-    replayInflater = null;
   }
 
   private static String commitValue(IndexWriter w, String key) {
@@ -184,7 +176,7 @@ final class Partition implements Closeable {
     }
     LoggedProfile p;
     try {
-      p = LoggedProfile.of(record.getProfile(), replayInflater);
+      p = LoggedProfile.of(record.getProfile());
     } catch (IOException e) {
       return false;
     }
@@ -240,7 +232,7 @@ final class Partition implements Closeable {
         throw new IOException(
             "partition " + dir + (closed ? " is closed" : " failed earlier and must be reopened"));
       }
-      Rewriter rewriter = new Rewriter(symbols, dict, limits, deflater);
+      Rewriter rewriter = new Rewriter(symbols, dict, limits);
       long samples = 0;
       int stored = 0;
       List<Rejection> rejected = new ArrayList<>();
@@ -423,11 +415,8 @@ final class Partition implements Closeable {
     searchers.release(searcher);
   }
 
-  /**
-   * Reads a logged profile; {@code inflater} is the reading thread's (see {@link LoggedProfile}).
-   */
-  LoggedProfile readProfile(long offset, Inflater inflater) throws IOException {
-    return LoggedProfile.of(LogRecord.parseFrom(log.read(offset)).getProfile(), inflater);
+  LoggedProfile readProfile(long offset) throws IOException {
+    return LoggedProfile.of(LogRecord.parseFrom(log.read(offset)).getProfile());
   }
 
   long profileCount() {
@@ -526,7 +515,6 @@ final class Partition implements Closeable {
           writer.close();
         }
       } finally {
-        deflater.end();
         directory.close();
         log.close();
       }

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Inflater;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.LeafReaderContext;
@@ -48,8 +47,6 @@ final class PartitionScan implements AutoCloseable {
    */
   int[][] linkIds;
 
-  private Inflater inflater; // for the profiles this scan reads (one thread at a time)
-
   PartitionScan(Partition partition) {
     this.partition = partition;
     this.symbols = partition.symbols();
@@ -71,10 +68,6 @@ final class PartitionScan implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    if (inflater != null) {
-      inflater.end();
-      inflater = null;
-    }
     if (searcher != null) {
       partition.release(searcher);
       searcher = null;
@@ -317,10 +310,7 @@ final class PartitionScan implements AutoCloseable {
   }
 
   LoggedProfile read(long offset) throws IOException {
-    if (inflater == null) {
-      inflater = new Inflater(true);
-    }
-    return partition.readProfile(offset, inflater);
+    return partition.readProfile(offset);
   }
 
   /**

@@ -12,7 +12,6 @@ import io.opentelemetry.proto.profiles.v1development.Sample;
 import io.opentelemetry.proto.profiles.v1development.Stack;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.Deflater;
 
 /**
  * Rewrites profiles from one request's dictionary into one partition's symbol ids. Each request
@@ -28,7 +27,6 @@ final class Rewriter {
   private final SymbolTables symbols;
   private final ProfilesDictionary dict;
   private final Limits limits;
-  private final Deflater deflater;
   private final int[] strings;
   private final int[] functions;
   private final int[][] locationFunctions; // per request location: partition functions, root first
@@ -44,15 +42,10 @@ final class Rewriter {
   private final byte[] linkBuffer = new byte[24];
   private final LongIntMap setsByIndices = new LongIntMap();
 
-  /**
-   * @param deflater compresses the sample columns (reset and reused; the caller's, under the
-   *     partition lock)
-   */
-  Rewriter(SymbolTables symbols, ProfilesDictionary dict, Limits limits, Deflater deflater) {
+  Rewriter(SymbolTables symbols, ProfilesDictionary dict, Limits limits) {
     this.symbols = symbols;
     this.dict = dict;
     this.limits = limits;
-    this.deflater = deflater;
     this.strings = filled(dict.getStringTableCount());
     this.functions = filled(dict.getFunctionTableCount());
     this.locationFunctions = new int[dict.getLocationTableCount()][];
@@ -172,7 +165,7 @@ final class Rewriter {
     int[] linkColumn = anyLink ? Arrays.copyOf(linkOf, distinct) : null;
     int[] setColumn = anySet ? Arrays.copyOf(setOf, distinct) : null;
     byte[] encoded =
-        SampleColumns.encode(distinct, stackColumn, valueColumn, linkColumn, setColumn, deflater);
+        SampleColumns.encode(distinct, stackColumn, valueColumn, linkColumn, setColumn);
     StoredProfile stored =
         StoredProfile.newBuilder()
             .setId(profileId(p))

@@ -9,9 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,15 +17,6 @@ import org.junit.jupiter.api.Test;
  * profiles logged in the older parallel-array form still read.
  */
 class SampleColumnsTest {
-  final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
-  final Inflater inflater = new Inflater(true);
-
-  @AfterEach
-  void release() {
-    deflater.end();
-    inflater.end();
-  }
-
   /** A sample as (stack, link, set) to value, the identity the store keeps unique per profile. */
   static Map<List<Integer>, Long> samples(SampleColumns c) {
     Map<List<Integer>, Long> out = new HashMap<>();
@@ -73,9 +61,8 @@ class SampleColumnsTest {
       }
       SampleColumns in = new SampleColumns(n, stacks, values, links, sets);
       byte[] encoded =
-          SampleColumns.encode(
-              n, stacks.clone(), values.clone(), copy(links), copy(sets), deflater);
-      SampleColumns out = SampleColumns.decode(ByteString.copyFrom(encoded), inflater);
+          SampleColumns.encode(n, stacks.clone(), values.clone(), copy(links), copy(sets));
+      SampleColumns out = SampleColumns.decode(ByteString.copyFrom(encoded));
       assertThat(out.count).as("seed %d round %d", seed, round).isEqualTo(n);
       assertThat(out.hasLinks()).isEqualTo(links != null);
       assertThat(out.hasAttributeSets()).isEqualTo(sets != null);
@@ -101,8 +88,8 @@ class SampleColumnsTest {
       links[i] = 5000 + i / 3; // a span's samples share its link
       sets[i] = 1 + r.nextInt(20);
     }
-    byte[] encoded = SampleColumns.encode(n, stacks, values, links, sets, deflater);
-    assertThat(encoded.length).isLessThan(4 * n);
+    byte[] encoded = SampleColumns.encode(n, stacks, values, links, sets);
+    assertThat(encoded.length).isLessThan(3 * n); // 300 stacks: 9 bits, values 2, links 1, sets 5
   }
 
   @Test
@@ -114,16 +101,16 @@ class SampleColumnsTest {
       stacks[i] = i * 7;
       values[i] = i;
     }
-    byte[] encoded = SampleColumns.encode(n, stacks, values, null, null, deflater);
+    byte[] encoded = SampleColumns.encode(n, stacks, values, null, null);
     assertThatThrownBy(() -> decode(java.util.Arrays.copyOf(encoded, encoded.length / 2)))
         .hasMessageContaining("corrupt sample columns");
-    // (Flipped bits are the log's checksum's business: raw DEFLATE has none of its own.)
+    // (Other flipped bits are the log's checksum's business: a column has none of its own.)
     assertThatThrownBy(() -> decode(new byte[] {5, 99, 1}))
         .hasMessageContaining("corrupt sample columns");
   }
 
   private SampleColumns decode(byte[] b) throws Exception {
-    return SampleColumns.decode(ByteString.copyFrom(b), inflater);
+    return SampleColumns.decode(ByteString.copyFrom(b));
   }
 
   @Test
@@ -140,11 +127,10 @@ class SampleColumnsTest {
             .addAttributeSets(1)
             .setTotal(30)
             .build();
-    SampleColumns c = LoggedProfile.of(legacy, inflater).samples();
+    SampleColumns c = LoggedProfile.of(legacy).samples();
     assertThat(samples(c)).isEqualTo(Map.of(List.of(3, 2, 0), 10L, List.of(4, 0, 1), 20L));
-    assertThat(LoggedProfile.of(StoredProfile.getDefaultInstance(), inflater).samples().count)
-        .isZero();
-    assertThatThrownBy(() -> LoggedProfile.of(legacy.toBuilder().addValues(1).build(), inflater))
+    assertThat(LoggedProfile.of(StoredProfile.getDefaultInstance()).samples().count).isZero();
+    assertThatThrownBy(() -> LoggedProfile.of(legacy.toBuilder().addValues(1).build()))
         .hasMessageContaining("different lengths");
   }
 }
