@@ -63,6 +63,7 @@ public final class ProfilesValidator {
       new DictionaryCheck(dict, report).run();
     }
     Sizes sizes = new Sizes(dict);
+    int[] attributeKeys = attributeKeys(dict);
     for (int r = 0; r < resources.size(); r++) {
       ResourceProfiles rp = resources.get(r);
       checkKeyValues(
@@ -80,7 +81,7 @@ public final class ProfilesValidator {
             report::requestError);
         for (int p = 0; p < sp.getProfilesCount(); p++) {
           ProfileRef ref = new ProfileRef(r, s, p);
-          new ProfileCheck(sp.getProfiles(p), dict, sizes, ref, report).run();
+          new ProfileCheck(sp.getProfiles(p), dict, sizes, attributeKeys, ref, report).run();
         }
       }
     }
@@ -314,17 +315,29 @@ public final class ProfilesValidator {
     }
   }
 
-  /** The fast form of {@link #checkAttributeIndices}: true when it would report nothing. */
-  static boolean attributeIndicesOk(List<Integer> indices, ProfilesDictionary d, Sizes sizes) {
-    int n = indices.size();
+  /** The key_strindex of every attribute table entry, read once per request. */
+  private static int[] attributeKeys(ProfilesDictionary d) {
+    int[] keys = new int[d.getAttributeTableCount()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = d.getAttributeTable(i).getKeyStrindex();
+    }
+    return keys;
+  }
+
+  /**
+   * The fast form of {@link #checkAttributeIndices} for a sample's list, which runs for every
+   * sample: true when it would report nothing.
+   */
+  static boolean attributeIndicesOk(Sample s, int[] attributeKeys) {
+    int n = s.getAttributeIndicesCount();
     for (int i = 0; i < n; i++) {
-      int index = indices.get(i);
-      if (index < 0 || index >= sizes.attributes()) {
+      int index = s.getAttributeIndices(i);
+      if (index < 0 || index >= attributeKeys.length) {
         return false;
       }
-      int key = d.getAttributeTable(index).getKeyStrindex();
+      int key = attributeKeys[index];
       for (int j = 0; j < i; j++) {
-        if (d.getAttributeTable(indices.get(j)).getKeyStrindex() == key) {
+        if (attributeKeys[s.getAttributeIndices(j)] == key) {
           return false;
         }
       }
@@ -366,6 +379,7 @@ public final class ProfilesValidator {
     private final Profile p;
     private final ProfilesDictionary d;
     private final Sizes sizes;
+    private final int[] attributeKeys;
     private final ProfileRef ref;
     private final ValidationReport.Builder report;
 
@@ -373,11 +387,13 @@ public final class ProfilesValidator {
         Profile p,
         ProfilesDictionary d,
         Sizes sizes,
+        int[] attributeKeys,
         ProfileRef ref,
         ValidationReport.Builder report) {
       this.p = p;
       this.d = d;
       this.sizes = sizes;
+      this.attributeKeys = attributeKeys;
       this.ref = ref;
       this.report = report;
     }
@@ -411,8 +427,7 @@ public final class ProfilesValidator {
         if (!inRange(s.getLinkIndex(), sizes.links())) {
           checkIndex(s.getLinkIndex(), sizes.links(), "link_table", at(i) + ".link_index", this);
         }
-        if (s.getAttributeIndicesCount() > 0
-            && !attributeIndicesOk(s.getAttributeIndicesList(), d, sizes)) {
+        if (s.getAttributeIndicesCount() > 0 && !attributeIndicesOk(s, attributeKeys)) {
           checkAttributeIndices(
               s.getAttributeIndicesList(), d, sizes, at(i) + ".attribute_indices", this);
         }

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
@@ -95,20 +96,41 @@ final class DurableLog implements Closeable {
   }
 
   /** Appends one record and returns its offset; not yet durable until {@link #sync}. */
-  synchronized long append(byte[] record) throws IOException {
-    if (record.length > MAX_RECORD) {
-      throw new IOException("record of " + record.length + " bytes exceeds " + MAX_RECORD);
+  long append(byte[] record) throws IOException {
+    return append(List.of(record))[0];
+  }
+
+  /**
+   * Appends records in order with one write and returns their offsets; not yet durable until {@link
+   * #sync}.
+   */
+  synchronized long[] append(List<byte[]> records) throws IOException {
+    long total = 0;
+    for (byte[] r : records) {
+      if (r.length > MAX_RECORD) {
+        throw new IOException("record of " + r.length + " bytes exceeds " + MAX_RECORD);
+      }
+      total += HEADER + r.length;
     }
+    if (total > Integer.MAX_VALUE - 64) {
+      throw new IOException("a batch of " + total + " bytes is too large for one write");
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+    long[] offsets = new long[records.size()];
     CRC32C crc = new CRC32C();
-    crc.update(record);
-    ByteBuffer buf = ByteBuffer.allocate(HEADER + record.length).order(ByteOrder.LITTLE_ENDIAN);
-    buf.putInt(record.length).putInt((int) crc.getValue()).put(record).flip();
-    long offset = written;
+    for (int i = 0; i < records.size(); i++) {
+      byte[] r = records.get(i);
+      crc.reset();
+      crc.update(r);
+      offsets[i] = written + buf.position();
+      buf.putInt(r.length).putInt((int) crc.getValue()).put(r);
+    }
+    buf.flip();
     while (buf.hasRemaining()) {
       channel.write(buf, written + buf.position());
     }
-    written += HEADER + record.length;
-    return offset;
+    written += total;
+    return offsets;
   }
 
   /** Bytes appended so far (the end offset). */

@@ -18,6 +18,12 @@ final class Fields {
   /** Profile type ID, e.g. process_cpu:cpu:nanoseconds:cpu:nanoseconds. */
   static final String TYPE = "type";
 
+  /**
+   * The partition's id of the profile type (doc value), checked per document where a term query
+   * would cost more than the lookup it narrows.
+   */
+  static final String TYPE_ID = "type_id";
+
   /** Series id within the partition: an IntPoint for set queries and a doc value. */
   static final String SERIES = "series";
 
@@ -33,11 +39,11 @@ final class Fields {
   /** The names of the series labels present, for "label absent" queries and label listing. */
   static final String LABEL_NAMES = "labels";
 
-  /** Trace ids (32 hex) of the samples' links, one term each. */
-  static final String TRACE = "trace_id";
-
-  /** Span ids (16 hex) of the samples' links, one term each. */
-  static final String SPAN = "span_id";
+  /**
+   * The partition link ids of the samples' span links, as a few {@code IntRange}s covering them
+   * (see {@link LinkRanges}); trace and span ids resolve to link ids through {@link LinkIndex}.
+   */
+  static final String LINKS = "links";
 
   /** Prefix of one field per sample attribute key, e.g. {@code a.thread_name}. */
   static final String ATTRIBUTE_PREFIX = "a.";

@@ -207,8 +207,8 @@ final class LuceneQueries implements ProfileQueries {
     }
     IntLongMap values = new IntLongMap(64);
     List<PartitionScan.Doc> docs =
-        scan.docs(PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx);
-    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+        scan.docs(profileQuery(scan, type, series, sampleMatchers, from, until), ctx);
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols, scan.linkIds);
     scan.addProfiles(docs, filter, values, ctx);
     ctx.addPartition(false);
     ctx.check();
@@ -216,8 +216,9 @@ final class LuceneQueries implements ProfileQueries {
   }
 
   /**
-   * False when the partition cannot hold a sample that the exact span and trace matchers want: its
-   * link index lacks the id. Such a partition is skipped before Lucene or the log is read.
+   * False when the partition cannot hold a sample that the exact span and trace matchers want: no
+   * link of the partition has those ids. Such a partition is skipped before Lucene or the log is
+   * read.
    */
   private boolean mayMatch(PartitionScan scan, List<Matcher> sampleMatchers) {
     return mayMatch(scan, LinkKeys.of(sampleMatchers));
@@ -227,28 +228,87 @@ final class LuceneQueries implements ProfileQueries {
     if (keys.impossible()) {
       return false;
     }
-    if (keys.spans().length == 0 && keys.traces().length == 0) {
-      return true;
-    }
-    LinkIndex index = linkIndex(scan);
-    for (long span : keys.spans()) {
-      if (!index.mayHaveSpan(span)) {
-        return false;
-      }
-    }
-    for (long trace : keys.traces()) {
-      if (!index.mayHaveTrace(trace)) {
-        return false;
+    int[][] sets = linkIds(scan, keys);
+    if (sets != null) {
+      for (int[] ids : sets) {
+        if (ids.length == 0) {
+          return false;
+        }
       }
     }
     return true;
   }
 
+  /**
+   * Per exact span or trace matcher, the partition's link ids (ascending) it accepts, from the
+   * scan's symbols; null when the query has no such matcher (any link will do). A profile can hold
+   * matching samples only if it holds a link of every set.
+   */
+  private int[][] linkIds(PartitionScan scan, LinkKeys keys) {
+    if (keys.impossible()) {
+      return new int[][] {new int[0]};
+    }
+    if (keys.spans().length == 0 && keys.traces().length == 0) {
+      return null;
+    }
+    LinkIndex index = linkIndex(scan);
+    int limit = scan.symbols.linkCount();
+    int[][] out = new int[keys.spans().length + keys.traces().length][];
+    int n = 0;
+    for (long span : keys.spans()) {
+      out[n++] = index.withSpan(span, limit);
+    }
+    for (long[] trace : keys.traces()) {
+      out[n++] = index.withTrace(trace[0], trace[1], limit);
+    }
+    return out;
+  }
+
+  /** Ascending ids in both (all of {@code b} when {@code a} is null). */
+  private static int[] intersect(int[] a, int[] b) {
+    if (a == null) {
+      return b;
+    }
+    int[] out = new int[Math.min(a.length, b.length)];
+    int n = 0;
+    for (int i = 0, j = 0; i < a.length && j < b.length; ) {
+      if (a[i] < b[j]) {
+        i++;
+      } else if (a[i] > b[j]) {
+        j++;
+      } else {
+        out[n++] = a[i];
+        i++;
+        j++;
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /**
+   * The Lucene query for a partition's profiles of a selection. The searcher is acquired first, so
+   * that the span and trace ids resolve against the links of every profile it can find.
+   */
+  private PartitionScan.ProfileQuery profileQuery(
+      PartitionScan scan,
+      String type,
+      int[] series,
+      List<Matcher> sampleMatchers,
+      long from,
+      long until)
+      throws IOException {
+    scan.searcher();
+    scan.linkIds = linkIds(scan, LinkKeys.of(sampleMatchers));
+    int typeId = type == null ? -1 : scan.typeId(type);
+    return PartitionScan.profilesQuery(
+        type, typeId, series, sampleMatchers, scan.linkIds, from, until);
+  }
+
   /** The exact span and trace ids a query asks for, parsed once per query. */
-  private record LinkKeys(long[] spans, long[] traces, boolean impossible) {
+  private record LinkKeys(long[] spans, long[][] traces, boolean impossible) {
     static LinkKeys of(List<Matcher> sampleMatchers) {
       List<Long> spans = new ArrayList<>();
-      List<Long> traces = new ArrayList<>();
+      List<long[]> traces = new ArrayList<>();
       boolean impossible = false;
       for (Matcher m : sampleMatchers) {
         if (m.op() != Matcher.Op.EQ || m.value().isEmpty()) {
@@ -261,7 +321,7 @@ final class LuceneQueries implements ProfileQueries {
             spans.add(key);
           }
         } else if (m.name().equals("trace_id")) {
-          Long key = LinkIndex.traceKey(m.value());
+          long[] key = LinkIndex.traceKey(m.value());
           impossible |= key == null;
           if (key != null) {
             traces.add(key);
@@ -270,7 +330,7 @@ final class LuceneQueries implements ProfileQueries {
       }
       return new LinkKeys(
           spans.stream().mapToLong(Long::longValue).toArray(),
-          traces.stream().mapToLong(Long::longValue).toArray(),
+          traces.toArray(new long[0][]),
           impossible);
     }
   }
@@ -416,8 +476,8 @@ final class LuceneQueries implements ProfileQueries {
     }
     Map<Integer, long[][]> bySeries = new HashMap<>();
     List<PartitionScan.Doc> docs =
-        scan.docs(PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx);
-    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+        scan.docs(profileQuery(scan, type, series, sampleMatchers, from, until), ctx);
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols, scan.linkIds);
     QueryLimits.checkSeriesCells(distinctSeries(docs), points);
     long decoded = 0;
     long samples = 0;
@@ -427,15 +487,13 @@ final class LuceneQueries implements ProfileQueries {
         if ((++decoded & 63) == 0) {
           ctx.check();
         }
-        StoredProfile p = scan.read(d.offset());
-        samples += p.getStacksCount();
+        SampleColumns c = scan.read(d.offset()).samples();
+        samples += c.count;
         value = 0;
         boolean any = false;
-        for (int i = 0; i < p.getStacksCount(); i++) {
-          int link = p.getLinksCount() > 0 ? p.getLinks(i) : 0;
-          int set = p.getAttributeSetsCount() > 0 ? p.getAttributeSets(i) : 0;
-          if (filter.accepts(link, set)) {
-            value += p.getValues(i);
+        for (int i = 0; i < c.count; i++) {
+          if (filter.accepts(c.link(i), c.attributeSet(i))) {
+            value += c.value(i);
             any = true;
           }
         }
@@ -489,7 +547,7 @@ final class LuceneQueries implements ProfileQueries {
       String type = scan.symbols.typeId(t);
       // A type is interned only with a profile, so a covered partition has data of each.
       if (scan.covered(from, until)
-          || scan.any(PartitionScan.profilesFilter(type, null, List.of(), from, until))) {
+          || scan.any(PartitionScan.profilesFilter(type, null, List.of(), null, from, until))) {
         out.add(type);
       }
     }
@@ -601,7 +659,7 @@ final class LuceneQueries implements ProfileQueries {
     }
     BitSet present = new BitSet();
     PartitionScan.ProfileQuery q =
-        PartitionScan.profilesQuery(type, candidates, sampleMatchers, from, until);
+        profileQuery(scan, type, candidates, sampleMatchers, from, until);
     for (PartitionScan.Doc d : scan.docs(q, ctx)) {
       present.set(d.series());
     }
@@ -609,10 +667,11 @@ final class LuceneQueries implements ProfileQueries {
   }
 
   /**
-   * Values of a per-sample label: the terms of its Lucene field that occur in a profile the query
-   * selects, at most {@code limit + 1} (the extra one tells that the list was cut).
+   * Values of a per-sample label that occur in a profile the query selects, at most {@code limit +
+   * 1} (the extra one tells that the list was cut): for sample attributes, the terms of its Lucene
+   * field; for trace and span ids, the links of the selected profiles.
    */
-  private static TreeSet<String> sampleLabelValues(
+  private TreeSet<String> sampleLabelValues(
       PartitionScan scan,
       String name,
       String type,
@@ -630,11 +689,14 @@ final class LuceneQueries implements ProfileQueries {
     if (series != null && series.length == 0) {
       return out;
     }
-    Query base =
-        PartitionScan.profilesFilter(
-            type, series, query == null ? List.of() : query.sampleMatchers(), from, until);
-    String field = PartitionScan.sampleField(name);
+    List<Matcher> sampleMatchers = query == null ? List.of() : query.sampleMatchers();
+    if (PartitionScan.isLinkLabel(name)) {
+      return linkLabelValues(scan, name, type, series, sampleMatchers, from, until, limit, ctx);
+    }
     var searcher = scan.searcher();
+    int[][] linkIds = linkIds(scan, LinkKeys.of(sampleMatchers));
+    Query base = PartitionScan.profilesFilter(type, series, sampleMatchers, linkIds, from, until);
+    String field = PartitionScan.sampleField(name);
     Weight weight = searcher.createWeight(searcher.rewrite(base), ScoreMode.COMPLETE_NO_SCORES, 1f);
     for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
       ctx.check();
@@ -674,6 +736,45 @@ final class LuceneQueries implements ProfileQueries {
     return out;
   }
 
+  /**
+   * The smallest {@code limit + 1} trace or span ids (hex) among the links of the profiles a query
+   * selects: no index holds them as terms, so the selected profiles' link columns are read.
+   */
+  private TreeSet<String> linkLabelValues(
+      PartitionScan scan,
+      String name,
+      String type,
+      int[] series,
+      List<Matcher> sampleMatchers,
+      long from,
+      long until,
+      int limit,
+      QueryContext ctx)
+      throws IOException {
+    PartitionScan.ProfileQuery q = profileQuery(scan, type, series, sampleMatchers, from, until);
+    BitSet links = new BitSet();
+    long samples = 0;
+    List<PartitionScan.Doc> docs = scan.docs(q, ctx);
+    for (PartitionScan.Doc d : docs) {
+      ctx.check();
+      SampleColumns c = scan.read(d.offset()).samples();
+      samples += c.count;
+      for (int i = 0; i < c.count; i++) {
+        links.set(c.link(i));
+      }
+    }
+    ctx.addProfiles(docs.size(), samples);
+    boolean trace = name.equals("trace_id");
+    TreeSet<String> out = new TreeSet<>();
+    for (int l = links.nextSetBit(1); l >= 0; l = links.nextSetBit(l + 1)) {
+      out.add(trace ? scan.symbols.traceHex(l) : scan.symbols.spanHex(l));
+      if (out.size() > limit + 1) {
+        out.pollLast();
+      }
+    }
+    return out;
+  }
+
   // ---- single profiles ----
 
   @Override
@@ -699,9 +800,8 @@ final class LuceneQueries implements ProfileQueries {
         }
         List<PartitionScan.Doc> docs =
             new ArrayList<>(
-                scan.docs(
-                    PartitionScan.profilesQuery(type, series, sampleMatchers, from, until), ctx));
-        SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+                scan.docs(profileQuery(scan, type, series, sampleMatchers, from, until), ctx));
+        SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols, scan.linkIds);
         docs.sort(
             Comparator.comparingLong(PartitionScan.Doc::time)
                 .thenComparingLong(PartitionScan.Doc::offset)
@@ -709,15 +809,15 @@ final class LuceneQueries implements ProfileQueries {
         ctx.addPartition(false);
         for (PartitionScan.Doc d : docs) {
           ctx.check();
-          StoredProfile p = scan.read(d.offset());
-          ctx.addProfiles(1, p.getStacksCount());
+          LoggedProfile read = scan.read(d.offset());
+          StoredProfile p = read.header();
+          SampleColumns c = read.samples();
+          ctx.addProfiles(1, c.count);
           long total = 0;
           int samples = 0;
-          for (int i = 0; i < p.getStacksCount(); i++) {
-            int link = p.getLinksCount() > 0 ? p.getLinks(i) : 0;
-            int set = p.getAttributeSetsCount() > 0 ? p.getAttributeSets(i) : 0;
-            if (filter.isEmpty() || filter.accepts(link, set)) {
-              total += p.getValues(i);
+          for (int i = 0; i < c.count; i++) {
+            if (filter.isEmpty() || filter.accepts(c.link(i), c.attributeSet(i))) {
+              total += c.value(i);
               samples++;
             }
           }
@@ -766,10 +866,12 @@ final class LuceneQueries implements ProfileQueries {
           continue;
         }
         PartitionScan.Doc d = docs.get(0);
-        StoredProfile p = scan.read(d.offset());
-        ctx.addProfiles(1, p.getStacksCount());
-        IntLongMap values = new IntLongMap(Math.max(16, p.getStacksCount()));
-        PartitionScan.addSamples(p, SampleFilter.NONE, values);
+        LoggedProfile read = scan.read(d.offset());
+        StoredProfile p = read.header();
+        SampleColumns c = read.samples();
+        ctx.addProfiles(1, c.count);
+        IntLongMap values = new IntLongMap(Math.max(16, c.count));
+        PartitionScan.addSamples(c, SampleFilter.NONE, values);
         FlameTree tree = scan.tree(values, ctx.limits().maxTreeNodes());
         tree.computeTotals();
         ProfileSummary summary =
@@ -780,7 +882,7 @@ final class LuceneQueries implements ProfileQueries {
                 scan.symbols.typeId(p.getProfileType()),
                 scan.labels(p.getSeries()),
                 p.getTotal(),
-                p.getStacksCount());
+                c.count);
         return Optional.of(new ProfileDetail(summary, p.getPeriod(), tree));
       }
     }
@@ -820,24 +922,15 @@ final class LuceneQueries implements ProfileQueries {
     List<Partition> parts = source.partitions(tenant, from, until);
     String wanted =
         profileType == null || profileType.isEmpty() ? null : resolveType(profileType, parts);
-    byte[] traceBytes = HEX.parseHex(trace);
-    byte[] spanBytes = span.isEmpty() ? null : HEX.parseHex(span);
-    long traceKey = LinkIndex.traceKey(trace);
-    Long spanKey = span.isEmpty() ? null : LinkIndex.spanKey(span);
-    List<PartitionScan> scans =
-        plan(
-            parts,
-            scan -> {
-              LinkIndex index = linkIndex(scan);
-              return index.mayHaveTrace(traceKey)
-                  && (spanKey == null || index.mayHaveSpan(spanKey));
-            });
+    List<Matcher> linkMatchers = new ArrayList<>();
+    linkMatchers.add(Matcher.of("trace_id", Matcher.Op.EQ, trace));
+    if (!span.isEmpty()) {
+      linkMatchers.add(Matcher.of("span_id", Matcher.Op.EQ, span));
+    }
+    LinkKeys keys = LinkKeys.of(linkMatchers);
+    List<PartitionScan> scans = plan(parts, scan -> mayMatch(scan, keys));
     List<TracePart> partials =
-        parallel(
-            scans,
-            ctx,
-            scan ->
-                tracePartition(scan, trace, span, traceBytes, spanBytes, wanted, from, until, ctx));
+        parallel(scans, ctx, scan -> tracePartition(scan, trace, keys, wanted, from, until, ctx));
     TreeSet<String> types = new TreeSet<>();
     Map<SpanKey, Long> spans = new HashMap<>();
     for (TracePart p : partials) {
@@ -878,32 +971,36 @@ final class LuceneQueries implements ProfileQueries {
   private TracePart tracePartition(
       PartitionScan scan,
       String trace,
-      String span,
-      byte[] traceBytes,
-      byte[] spanBytes,
+      LinkKeys keys,
       String wanted,
       long from,
       long until,
       QueryContext ctx)
       throws IOException {
-    BooleanQuery.Builder q = new BooleanQuery.Builder();
-    q.add(new TermQuery(new Term(Fields.TRACE, trace)), BooleanClause.Occur.FILTER);
-    if (!span.isEmpty()) {
-      q.add(new TermQuery(new Term(Fields.SPAN, span)), BooleanClause.Occur.FILTER);
+    scan.searcher();
+    // Samples must match the trace and (when given) the span: one link set, their intersection.
+    int[] ids = null;
+    for (int[] set : linkIds(scan, keys)) {
+      ids = intersect(ids, set);
     }
-    q.add(
-        org.apache.lucene.document.LongPoint.newRangeQuery(Fields.TIME, from, until - 1),
-        BooleanClause.Occur.FILTER);
-    List<PartitionScan.Doc> docs = scan.docs(q.build(), ctx);
+    List<PartitionScan.Doc> docs =
+        scan.docs(
+            PartitionScan.profilesQuery(null, -1, null, List.of(), new int[][] {ids}, from, until),
+            ctx);
     Map<Integer, IntLongMap> valuesByType = new HashMap<>();
     Map<SpanKey, Long> spans = new HashMap<>();
-    byte[] linkOk = new byte[scan.symbols.linkCount()]; // 0 unknown, 1 yes, 2 no
+    BitSet wantedLinks = new BitSet();
+    for (int id : ids) {
+      wantedLinks.set(id);
+    }
     long samples = 0;
     for (PartitionScan.Doc d : docs) {
       ctx.check();
-      StoredProfile p = scan.read(d.offset());
-      samples += p.getStacksCount();
-      if (p.getLinksCount() == 0) {
+      LoggedProfile read = scan.read(d.offset());
+      StoredProfile p = read.header();
+      SampleColumns c = read.samples();
+      samples += c.count;
+      if (!c.hasLinks()) {
         continue;
       }
       int typeId = p.getProfileType();
@@ -913,29 +1010,18 @@ final class LuceneQueries implements ProfileQueries {
       }
       String service = scan.label(p.getSeries(), "service_name");
       IntLongMap values = valuesByType.computeIfAbsent(typeId, t -> new IntLongMap(256));
-      for (int i = 0; i < p.getStacksCount(); i++) {
-        int link = p.getLinks(i);
-        if (link == 0) {
+      for (int i = 0; i < c.count; i++) {
+        int link = c.link(i);
+        if (!wantedLinks.get(link)) {
           continue;
         }
-        if (linkOk[link] == 0) {
-          byte[] b = scan.symbols.link(link);
-          boolean ok =
-              Arrays.equals(b, 0, 16, traceBytes, 0, 16)
-                  && (spanBytes == null || Arrays.equals(b, 16, 24, spanBytes, 0, 8));
-          linkOk[link] = (byte) (ok ? 1 : 2);
-        }
-        if (linkOk[link] != 1) {
-          continue;
-        }
-        long v = p.getValues(i);
-        values.add(p.getStacks(i), v);
-        int set = p.getAttributeSetsCount() > 0 ? p.getAttributeSets(i) : 0;
+        long v = c.value(i);
+        values.add(c.stack(i), v);
         SpanKey key =
             new SpanKey(
                 trace,
-                HEX.formatHex(scan.symbols.link(link), 16, 24),
-                scan.attribute(set, "span_name"),
+                scan.symbols.spanHex(link),
+                scan.attribute(c.attributeSet(i), "span_name"),
                 service == null ? "" : service,
                 type);
         spans.merge(key, v, Long::sum);
@@ -1035,34 +1121,36 @@ final class LuceneQueries implements ProfileQueries {
     }
     List<PartitionScan.Doc> docs =
         scan.docs(
-            PartitionScan.profilesQuery(
-                type, series, sampleMatchers, selection.fromNanos(), selection.untilNanos()),
+            profileQuery(
+                scan, type, series, sampleMatchers, selection.fromNanos(), selection.untilNanos()),
             ctx);
     // The searcher may see newer profiles than the first snapshot: size everything anew.
     contains = scan.pathsContaining(frame);
-    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols);
+    SampleFilter filter = new SampleFilter(sampleMatchers, scan.symbols, scan.linkIds);
     long frameTotal = 0;
     long linked = 0;
     long samples = 0;
     Map<SampleKey, Long> bySpan = new HashMap<>();
     for (PartitionScan.Doc d : docs) {
       ctx.check();
-      StoredProfile p = scan.read(d.offset());
-      samples += p.getStacksCount();
-      for (int i = 0; i < p.getStacksCount(); i++) {
-        if (!contains[p.getStacks(i)]) {
+      LoggedProfile read = scan.read(d.offset());
+      SampleColumns c = read.samples();
+      int profileSeries = read.header().getSeries();
+      samples += c.count;
+      for (int i = 0; i < c.count; i++) {
+        if (!contains[c.stack(i)]) {
           continue;
         }
-        int link = p.getLinksCount() > 0 ? p.getLinks(i) : 0;
-        int set = p.getAttributeSetsCount() > 0 ? p.getAttributeSets(i) : 0;
+        int link = c.link(i);
+        int set = c.attributeSet(i);
         if (!filter.isEmpty() && !filter.accepts(link, set)) {
           continue;
         }
-        long v = p.getValues(i);
+        long v = c.value(i);
         frameTotal += v;
         if (link != 0) {
           linked += v;
-          bySpan.merge(new SampleKey(link, set, p.getSeries()), v, Long::sum);
+          bySpan.merge(new SampleKey(link, set, profileSeries), v, Long::sum);
         }
       }
     }
@@ -1071,12 +1159,12 @@ final class LuceneQueries implements ProfileQueries {
     Map<SpanKey, Long> spans = new HashMap<>();
     for (Map.Entry<SampleKey, Long> e : bySpan.entrySet()) {
       int set = e.getKey().attributeSet();
-      byte[] b = scan.symbols.link(e.getKey().link());
+      int link = e.getKey().link();
       String service = scan.label(e.getKey().series(), "service_name");
       spans.merge(
           new SpanKey(
-              HEX.formatHex(b, 0, 16),
-              HEX.formatHex(b, 16, 24),
+              scan.symbols.traceHex(link),
+              scan.symbols.spanHex(link),
               scan.attribute(set, "span_name"),
               service == null ? "" : service,
               type),

@@ -1,5 +1,6 @@
 package dev.ember.index.store;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ember.proto.store.v1.LogRecord;
 import dev.ember.proto.store.v1.StoredProfile;
@@ -12,12 +13,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -45,6 +47,16 @@ final class Partition implements Closeable {
   static final String LOG = "profiles.log";
   static final String LUCENE = "lucene";
   static final String COMMITTED_OFFSET = "ember.log.offset";
+
+  /**
+   * The layout of the profile documents ({@link Fields}), recorded with each commit: an index of
+   * another layout (an older version's) is rebuilt from the log when the partition opens.
+   */
+  static final String INDEX_LAYOUT = "ember.index.layout";
+
+  /** 2: link id ranges and type id doc values (1 indexed trace and span ids as terms). */
+  static final String CURRENT_LAYOUT = "2";
+
   private static final HexFormat HEX = HexFormat.of();
 
   final long startNanos;
@@ -79,8 +91,12 @@ final class Partition implements Closeable {
         new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     iwc.setRAMBufferSizeMB(16);
     this.writer = new IndexWriter(directory, iwc);
-    String committed = writer.getLiveCommitData() == null ? null : commitValue(writer);
+    String committed = commitValue(writer, COMMITTED_OFFSET);
     this.committedOffset = committed == null ? 0 : Long.parseLong(committed);
+    if (committed != null && !CURRENT_LAYOUT.equals(commitValue(writer, INDEX_LAYOUT))) {
+      writer.deleteAll(); // documents of another layout: re-index the whole log
+      committedOffset = 0;
+    }
     List<Long> offsets = new ArrayList<>();
     this.log =
         new DurableLog(dir.resolve(LOG), (offset, record) -> replay(offset, record, offsets));
@@ -95,21 +111,30 @@ final class Partition implements Closeable {
         reindex.add(offset);
       }
     }
+    Symbols all = symbols.snapshot();
     for (long offset : reindex) {
-      StoredProfile p = LogRecord.parseFrom(log.read(offset)).getProfile();
-      index(offset, p, extrasOf(p));
+      LoggedProfile p = readProfile(offset);
+      index(offset, p.header(), linkIds(p.samples()), attributeIds(p.samples(), all), all);
     }
     this.indexedOffset = log.size();
     this.searchers = new SearcherManager(writer, null);
   }
 
-  private static String commitValue(IndexWriter w) {
+  private static String commitValue(IndexWriter w, String key) {
+    if (w.getLiveCommitData() == null) {
+      return null;
+    }
     for (Map.Entry<String, String> e : w.getLiveCommitData()) {
-      if (e.getKey().equals(COMMITTED_OFFSET)) {
+      if (e.getKey().equals(key)) {
         return e.getValue();
       }
     }
     return null;
+  }
+
+  private Iterable<Map.Entry<String, String>> commitData() {
+    return Map.of(COMMITTED_OFFSET, Long.toString(indexedOffset), INDEX_LAYOUT, CURRENT_LAYOUT)
+        .entrySet();
   }
 
   static Partition open(long startNanos, long endNanos, Path dir) throws IOException {
@@ -124,62 +149,74 @@ final class Partition implements Closeable {
     } catch (InvalidProtocolBufferException e) {
       return false;
     }
-    if (record.hasSymbols() || record.hasDeflatedSymbols()) {
-      SymbolBatch batch;
-      try {
-        batch =
-            record.hasSymbols()
-                ? record.getSymbols()
-                : SymbolBatch.parseFrom(SymbolCompression.inflate(record.getDeflatedSymbols()));
-      } catch (IOException e) {
-        return false;
+    if (!record.hasProfile()) {
+      if (record.getRecordCase() == LogRecord.RecordCase.RECORD_NOT_SET
+          && record.getLinks().isEmpty()) {
+        return false; // nothing this version knows
       }
-      for (SymbolEntry e : batch.getEntriesList()) {
-        symbols.load(e);
+      SymbolBatch batch = null;
+      try {
+        if (record.hasSymbols()) {
+          batch = record.getSymbols();
+        } else if (record.hasDeflatedSymbols()) {
+          batch = SymbolBatch.parseFrom(SymbolCompression.inflate(record.getDeflatedSymbols()));
+        }
+        if (batch != null) {
+          for (SymbolEntry e : batch.getEntriesList()) {
+            symbols.load(e);
+          }
+        }
+        if (!record.getLinks().isEmpty()) {
+          symbols.loadLinks(record.getLinks());
+        }
+      } catch (IOException | RuntimeException e) {
+        return false;
       }
       return true;
     }
-    if (!record.hasProfile()) {
+    LoggedProfile p;
+    try {
+      p = LoggedProfile.of(record.getProfile());
+    } catch (IOException e) {
       return false;
     }
-    StoredProfile p = record.getProfile();
     Symbols view = symbols.snapshot();
     if (!references(p, view)) {
       return false; // refers to symbols that never reached the disk: an unacknowledged tail
     }
-    aggregate(p);
+    aggregate(p.header(), p.samples());
     profileCount++;
     offsets.add(offset);
     return true;
   }
 
-  private static boolean references(StoredProfile p, Symbols s) {
-    if (p.getSeries() >= s.seriesCount() || p.getProfileType() >= s.typeCount()) {
+  private static boolean references(LoggedProfile p, Symbols s) {
+    StoredProfile h = p.header();
+    if (h.getSeries() < 0
+        || h.getSeries() >= s.seriesCount()
+        || h.getProfileType() < 0
+        || h.getProfileType() >= s.typeCount()) {
       return false;
     }
-    for (int i = 0; i < p.getStacksCount(); i++) {
-      if (p.getStacks(i) >= s.nodeCount()) {
-        return false;
-      }
-    }
-    for (int i = 0; i < p.getLinksCount(); i++) {
-      if (p.getLinks(i) >= s.linkCount()) {
-        return false;
-      }
-    }
-    for (int i = 0; i < p.getAttributeSetsCount(); i++) {
-      if (p.getAttributeSets(i) >= s.attributeSetCount()) {
+    SampleColumns c = p.samples();
+    for (int i = 0; i < c.count; i++) {
+      if (c.stack(i) < 0
+          || c.stack(i) >= s.nodeCount()
+          || c.link(i) < 0
+          || c.link(i) >= s.linkCount()
+          || c.attributeSet(i) < 0
+          || c.attributeSet(i) >= s.attributeSetCount()) {
         return false;
       }
     }
     return true;
   }
 
-  private void aggregate(StoredProfile p) {
+  private void aggregate(StoredProfile p, SampleColumns samples) {
     long key = ((long) p.getSeries() << 32) | p.getProfileType();
     IntLongMap agg = aggregates.computeIfAbsent(key, k -> new IntLongMap(256));
-    for (int i = 0; i < p.getStacksCount(); i++) {
-      agg.add(p.getStacks(i), p.getValues(i));
+    for (int i = 0; i < samples.count; i++) {
+      agg.add(samples.stack(i), samples.value(i));
     }
   }
 
@@ -200,23 +237,32 @@ final class Partition implements Closeable {
       int stored = 0;
       List<Rejection> rejected = new ArrayList<>();
       try {
+        // New symbols go before the profile that first uses them; the whole batch is one write.
+        List<byte[]> records = new ArrayList<>(inputs.size() + 1);
+        List<Rewriter.Result> results = new ArrayList<>(inputs.size());
+        List<Integer> positions = new ArrayList<>(inputs.size());
         for (ProfileInput in : inputs) {
           Rewriter.Result r = rewriter.rewrite(in);
-          List<SymbolEntry> fresh = symbols.drainPending();
-          if (!fresh.isEmpty()) {
-            log.append(symbolRecord(SymbolBatch.newBuilder().addAllEntries(fresh).build()));
+          if (symbols.hasPending()) {
+            records.add(symbolRecord(symbols.drainPending(), symbols.drainPendingLinks()));
           }
           if (r.rejection() != null) {
             rejected.add(r.rejection());
             continue;
           }
-          long offset =
-              log.append(LogRecord.newBuilder().setProfile(r.profile()).build().toByteArray());
-          index(offset, r.profile(), r.extras());
-          aggregate(r.profile());
+          positions.add(records.size());
+          records.add(LogRecord.newBuilder().setProfile(r.profile()).build().toByteArray());
+          results.add(r);
+        }
+        long[] offsets = log.append(records);
+        Symbols view = symbols.snapshot();
+        for (int i = 0; i < results.size(); i++) {
+          Rewriter.Result r = results.get(i);
+          index(offsets[positions.get(i)], r.profile(), r.linkIds(), r.attributeIds(), view);
+          aggregate(r.profile(), r.samples());
           profileCount++;
           stored++;
-          samples += r.profile().getStacksCount();
+          samples += r.samples().count;
         }
       } catch (IOException | RuntimeException e) {
         broken = true;
@@ -234,13 +280,19 @@ final class Partition implements Closeable {
   /** Symbol batches above this size are stored deflated (see {@link SymbolCompression}). */
   static final int DEFLATE_SYMBOLS_FROM = 256;
 
-  private static byte[] symbolRecord(SymbolBatch batch) {
-    byte[] plain = batch.toByteArray();
+  private static byte[] symbolRecord(List<SymbolEntry> entries, byte[] links) {
     LogRecord.Builder r = LogRecord.newBuilder();
-    if (plain.length >= DEFLATE_SYMBOLS_FROM) {
-      r.setDeflatedSymbols(SymbolCompression.deflate(plain));
-    } else {
-      r.setSymbols(batch);
+    if (!entries.isEmpty()) {
+      SymbolBatch batch = SymbolBatch.newBuilder().addAllEntries(entries).build();
+      byte[] plain = batch.toByteArray();
+      if (plain.length >= DEFLATE_SYMBOLS_FROM) {
+        r.setDeflatedSymbols(SymbolCompression.deflate(plain));
+      } else {
+        r.setSymbols(batch);
+      }
+    }
+    if (links.length > 0) {
+      r.setLinks(ByteString.copyFrom(links));
     }
     return r.build().toByteArray();
   }
@@ -254,14 +306,15 @@ final class Partition implements Closeable {
     log.sync(position);
   }
 
-  private void index(long offset, StoredProfile p, Rewriter.Extras extras) throws IOException {
-    Symbols s = symbols.snapshot();
+  private void index(long offset, StoredProfile p, int[] linkIds, int[] attributeIds, Symbols s)
+      throws IOException {
     Document doc = new Document();
     doc.add(new StringField(Fields.TENANT, tenant, Field.Store.NO));
     doc.add(new StringField(Fields.ID, HEX.formatHex(p.getId().toByteArray()), Field.Store.NO));
     doc.add(new LongPoint(Fields.TIME, p.getTimeUnixNano()));
     doc.add(new NumericDocValuesField(Fields.TIME, p.getTimeUnixNano()));
     doc.add(new StringField(Fields.TYPE, s.typeId(p.getProfileType()), Field.Store.NO));
+    doc.add(new NumericDocValuesField(Fields.TYPE_ID, p.getProfileType()));
     doc.add(new IntPoint(Fields.SERIES, p.getSeries()));
     doc.add(new NumericDocValuesField(Fields.SERIES, p.getSeries()));
     doc.add(new NumericDocValuesField(Fields.OFFSET, offset));
@@ -272,42 +325,57 @@ final class Partition implements Closeable {
       doc.add(new StringField(Fields.LABEL_NAMES, name, Field.Store.NO));
       doc.add(new StringField(Fields.LABEL_PREFIX + name, s.string(pairs[i + 1]), Field.Store.NO));
     }
-    for (String t : extras.traceIds()) {
-      doc.add(new StringField(Fields.TRACE, t, Field.Store.NO));
-    }
-    for (String sp : extras.spanIds()) {
-      doc.add(new StringField(Fields.SPAN, sp, Field.Store.NO));
-    }
-    for (Map.Entry<String, TreeSet<String>> e : extras.attributes().entrySet()) {
-      for (String v : e.getValue()) {
-        doc.add(new StringField(Fields.ATTRIBUTE_PREFIX + e.getKey(), v, Field.Store.NO));
+    LinkRanges.addTo(doc, linkIds);
+    for (int a : attributeIds) {
+      String value = s.string(s.attributeValue(a));
+      if (!value.isEmpty()) {
+        doc.add(
+            new StringField(
+                Fields.ATTRIBUTE_PREFIX + s.string(s.attributeKey(a)), value, Field.Store.NO));
       }
     }
     writer.addDocument(doc);
   }
 
-  /** Rebuilds the index-only facts of a logged profile (for re-indexing after a crash). */
-  private Rewriter.Extras extrasOf(StoredProfile p) {
-    Symbols s = symbols.snapshot();
-    Rewriter.Extras extras =
-        new Rewriter.Extras(new TreeSet<>(), new TreeSet<>(), new java.util.TreeMap<>());
-    for (int i = 0; i < p.getLinksCount(); i++) {
-      int link = p.getLinks(i);
-      if (link != 0) {
-        byte[] b = s.link(link);
-        extras.traceIds().add(HEX.formatHex(b, 0, 16));
-        extras.spanIds().add(HEX.formatHex(b, 16, 24));
+  /** The distinct link ids of a profile's samples, ascending (for re-indexing it). */
+  private static int[] linkIds(SampleColumns c) {
+    if (!c.hasLinks()) {
+      return new int[0];
+    }
+    int[] ids = new int[c.count];
+    int n = 0;
+    for (int i = 0; i < c.count; i++) {
+      if (c.link(i) != 0) {
+        ids[n++] = c.link(i);
       }
     }
-    for (int i = 0; i < p.getAttributeSetsCount(); i++) {
-      for (int a : s.attributeSet(p.getAttributeSets(i))) {
-        extras
-            .attributes()
-            .computeIfAbsent(s.string(s.attributeKey(a)), k -> new TreeSet<>())
-            .add(s.string(s.attributeValue(a)));
+    ids = Arrays.copyOf(ids, n);
+    Arrays.sort(ids);
+    int d = 0;
+    for (int i = 0; i < n; i++) {
+      if (d == 0 || ids[d - 1] != ids[i]) {
+        ids[d++] = ids[i];
       }
     }
-    return extras;
+    return Arrays.copyOf(ids, d);
+  }
+
+  /** The distinct sample attribute ids of a profile (for re-indexing it). */
+  private static int[] attributeIds(SampleColumns c, Symbols s) {
+    if (!c.hasAttributeSets()) {
+      return new int[0];
+    }
+    BitSet sets = new BitSet();
+    for (int i = 0; i < c.count; i++) {
+      sets.set(c.attributeSet(i));
+    }
+    BitSet ids = new BitSet();
+    for (int set = sets.nextSetBit(1); set >= 0; set = sets.nextSetBit(set + 1)) {
+      for (int a : s.attributeSet(set)) {
+        ids.set(a);
+      }
+    }
+    return ids.stream().toArray();
   }
 
   // ---- reading ----
@@ -347,8 +415,8 @@ final class Partition implements Closeable {
     searchers.release(searcher);
   }
 
-  StoredProfile readProfile(long offset) throws IOException {
-    return LogRecord.parseFrom(log.read(offset)).getProfile();
+  LoggedProfile readProfile(long offset) throws IOException {
+    return LoggedProfile.of(LogRecord.parseFrom(log.read(offset)).getProfile());
   }
 
   long profileCount() {
@@ -379,7 +447,7 @@ final class Partition implements Closeable {
       if (indexedOffset == committedOffset || broken || closed) {
         return;
       }
-      writer.setLiveCommitData(Map.of(COMMITTED_OFFSET, Long.toString(indexedOffset)).entrySet());
+      writer.setLiveCommitData(commitData());
       writer.commit();
       committedOffset = indexedOffset;
     } finally {
@@ -414,7 +482,7 @@ final class Partition implements Closeable {
       if (broken || closed) {
         return;
       }
-      writer.setLiveCommitData(Map.of(COMMITTED_OFFSET, Long.toString(indexedOffset)).entrySet());
+      writer.setLiveCommitData(commitData());
       writer.commit();
       committedOffset = indexedOffset;
     } finally {

@@ -3,7 +3,6 @@ package dev.ember.index.store;
 import dev.ember.index.query.FlameTree;
 import dev.ember.index.query.Matcher;
 import dev.ember.index.query.QueryContext;
-import dev.ember.proto.store.v1.StoredProfile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +17,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
@@ -40,6 +40,12 @@ final class PartitionScan implements AutoCloseable {
   final Partition partition;
   private IndexSearcher searcher;
   Symbols symbols;
+
+  /**
+   * Per exact span or trace matcher of the query, the links it resolved to here (set with the
+   * profile query, for the {@link SampleFilter}); null when the query has none.
+   */
+  int[][] linkIds;
 
   PartitionScan(Partition partition) {
     this.partition = partition;
@@ -73,22 +79,13 @@ final class PartitionScan implements AutoCloseable {
     return from <= partition.startNanos && partition.endNanos <= until;
   }
 
-  /** The partition's id for a type ID string, or -1; compares parts without building strings. */
+  /** The partition's id for a type ID string, or -1. */
   int typeId(String type) {
     if (type == null || type.isEmpty()) {
       return -1;
     }
-    String[] parts = type.split(":", -1);
-    if (parts.length != 5) {
-      return -1;
-    }
     for (int t = 1; t < symbols.typeCount(); t++) {
-      int[] ids = symbols.type(t);
-      boolean same = true;
-      for (int i = 0; i < 5 && same; i++) {
-        same = symbols.string(ids[i]).equals(parts[i]);
-      }
-      if (same) {
+      if (symbols.typeId(t).equals(type)) {
         return t;
       }
     }
@@ -153,46 +150,68 @@ final class PartitionScan implements AutoCloseable {
   }
 
   /**
-   * A Lucene query for profiles, and the time range and series that the collector checks itself
-   * from doc values when {@code postFilter} is set.
+   * A Lucene query for profiles, and the time range, series and type id (-1: any) that the
+   * collector checks itself from doc values when {@code postFilter} is set.
    */
-  record ProfileQuery(Query query, long from, long until, int[] series, boolean postFilter) {}
+  record ProfileQuery(
+      Query query, long from, long until, int[] series, int typeId, boolean postFilter) {}
 
   /**
    * The query for profiles of a type (null: any) and series (null: any) in [from, until); exact
-   * per-sample matchers on indexed values narrow the candidates before any profile is read. When an
-   * exact trace or span id is among them, its term alone selects a handful of documents: the time
-   * range and series are then checked from doc values instead of with point queries, which cost
-   * more to set up than the lookup itself.
+   * per-sample matchers on indexed attribute values narrow the candidates before any profile is
+   * read, and so do {@code linkIds} (null: no span or trace id asked for): per exact span or trace
+   * matcher, the partition's links it resolved to ({@link LinkIndex}), of which a profile must hold
+   * one each. Those select a handful of documents: the type ({@code typeId}, this partition's id of
+   * {@code type}), time range and series are then checked from doc values instead of with term and
+   * point queries, which cost more to set up than the lookup itself.
    */
   static ProfileQuery profilesQuery(
-      String type, int[] series, List<Matcher> sampleMatchers, long from, long until) {
-    return build(type, series, sampleMatchers, from, until, true);
+      String type,
+      int typeId,
+      int[] series,
+      List<Matcher> sampleMatchers,
+      int[][] linkIds,
+      long from,
+      long until) {
+    return build(type, typeId, series, sampleMatchers, linkIds, from, until, true);
   }
 
   /** The same selection as one Lucene query, for callers that use the query itself. */
   static Query profilesFilter(
-      String type, int[] series, List<Matcher> sampleMatchers, long from, long until) {
-    return build(type, series, sampleMatchers, from, until, false).query();
+      String type,
+      int[] series,
+      List<Matcher> sampleMatchers,
+      int[][] linkIds,
+      long from,
+      long until) {
+    return build(type, -1, series, sampleMatchers, linkIds, from, until, false).query();
   }
 
   private static ProfileQuery build(
       String type,
+      int typeId,
       int[] series,
       List<Matcher> sampleMatchers,
+      int[][] linkIds,
       long from,
       long until,
       boolean allowPostFilter) {
+    boolean selective = allowPostFilter && linkIds != null && (type == null || typeId >= 0);
     BooleanQuery.Builder q = new BooleanQuery.Builder();
-    if (type != null) {
+    if (type != null && !selective) {
       q.add(new TermQuery(new Term(Fields.TYPE, type)), BooleanClause.Occur.FILTER);
     }
-    boolean selective = false;
     for (Matcher m : sampleMatchers) {
-      if (m.op() == Matcher.Op.EQ && !m.value().isEmpty()) {
+      if (m.op() == Matcher.Op.EQ && !m.value().isEmpty() && !isLinkLabel(m.name())) {
         q.add(
             new TermQuery(new Term(sampleField(m.name()), m.value())), BooleanClause.Occur.FILTER);
-        selective |= allowPostFilter && (m.name().equals("span_id") || m.name().equals("trace_id"));
+      }
+    }
+    if (linkIds != null) {
+      for (int[] ids : linkIds) {
+        q.add(
+            ids.length == 0 ? new MatchNoDocsQuery() : LinkRanges.query(ids),
+            BooleanClause.Occur.FILTER);
       }
     }
     if (!selective) {
@@ -201,29 +220,32 @@ final class PartitionScan implements AutoCloseable {
         q.add(IntPoint.newSetQuery(Fields.SERIES, series), BooleanClause.Occur.FILTER);
       }
     }
-    return new ProfileQuery(q.build(), from, until, series, selective);
+    return new ProfileQuery(q.build(), from, until, series, type == null ? -1 : typeId, selective);
   }
 
-  /** The Lucene field holding a per-sample label's values. */
+  /** True for the per-sample labels that a sample's span link answers. */
+  static boolean isLinkLabel(String label) {
+    return label.equals("trace_id") || label.equals("span_id");
+  }
+
+  /** The Lucene field holding a sample attribute's values. */
   static String sampleField(String label) {
-    return switch (label) {
-      case "trace_id" -> Fields.TRACE;
-      case "span_id" -> Fields.SPAN;
-      default -> Fields.ATTRIBUTE_PREFIX + label;
-    };
+    return Fields.ATTRIBUTE_PREFIX + label;
   }
 
-  /** One profile document as the doc values describe it. */
-  record Doc(long time, int series, long offset, long total) {}
+  /** One profile document as the doc values describe it (type id -1 when not read). */
+  record Doc(long time, int series, long offset, long total, int typeId) {}
 
   /** The documents of a profile query, sorted by log offset (the log is read front to back). */
   List<Doc> docs(ProfileQuery pq, QueryContext ctx) throws IOException {
-    List<Doc> docs = docs(pq.query(), ctx);
+    boolean checkType = pq.postFilter() && pq.typeId() >= 0;
+    List<Doc> docs = docs(pq.query(), checkType, ctx);
     if (pq.postFilter()) {
       docs.removeIf(
           d ->
               d.time() < pq.from()
                   || d.time() >= pq.until()
+                  || (checkType && d.typeId() != pq.typeId())
                   || (pq.series() != null && Arrays.binarySearch(pq.series(), d.series()) < 0));
     }
     return docs;
@@ -231,6 +253,10 @@ final class PartitionScan implements AutoCloseable {
 
   /** The documents a query matches, sorted by log offset. */
   List<Doc> docs(Query query, QueryContext ctx) throws IOException {
+    return docs(query, false, ctx);
+  }
+
+  private List<Doc> docs(Query query, boolean withType, QueryContext ctx) throws IOException {
     List<Doc> docs = new ArrayList<>();
     searcher()
         .search(
@@ -240,6 +266,7 @@ final class PartitionScan implements AutoCloseable {
               private NumericDocValues series;
               private NumericDocValues offset;
               private NumericDocValues total;
+              private NumericDocValues type;
 
               @Override
               protected void doSetNextReader(LeafReaderContext leaf) throws IOException {
@@ -248,6 +275,7 @@ final class PartitionScan implements AutoCloseable {
                 series = leaf.reader().getNumericDocValues(Fields.SERIES);
                 offset = leaf.reader().getNumericDocValues(Fields.OFFSET);
                 total = leaf.reader().getNumericDocValues(Fields.TOTAL);
+                type = withType ? leaf.reader().getNumericDocValues(Fields.TYPE_ID) : null;
               }
 
               @Override
@@ -258,7 +286,8 @@ final class PartitionScan implements AutoCloseable {
                           value(time, doc),
                           (int) value(series, doc),
                           offset.longValue(),
-                          value(total, doc)));
+                          value(total, doc),
+                          withType ? (int) value(type, doc) : -1));
                 }
               }
 
@@ -280,7 +309,7 @@ final class PartitionScan implements AutoCloseable {
     return searcher().count(query) > 0;
   }
 
-  StoredProfile read(long offset) throws IOException {
+  LoggedProfile read(long offset) throws IOException {
     return partition.readProfile(offset);
   }
 
@@ -293,20 +322,23 @@ final class PartitionScan implements AutoCloseable {
     long samples = 0;
     for (Doc d : docs) {
       ctx.check();
-      StoredProfile p = read(d.offset());
-      samples += p.getStacksCount();
-      addSamples(p, filter, into);
+      SampleColumns c = read(d.offset()).samples();
+      samples += c.count;
+      addSamples(c, filter, into);
     }
     ctx.addProfiles(docs.size(), samples);
   }
 
-  static void addSamples(StoredProfile p, SampleFilter filter, IntLongMap into) {
-    boolean links = p.getLinksCount() > 0;
-    boolean sets = p.getAttributeSetsCount() > 0;
-    boolean all = filter.isEmpty();
-    for (int i = 0; i < p.getStacksCount(); i++) {
-      if (all || filter.accepts(links ? p.getLinks(i) : 0, sets ? p.getAttributeSets(i) : 0)) {
-        into.add(p.getStacks(i), p.getValues(i));
+  static void addSamples(SampleColumns c, SampleFilter filter, IntLongMap into) {
+    if (filter.isEmpty()) {
+      for (int i = 0; i < c.count; i++) {
+        into.add(c.stack(i), c.value(i));
+      }
+      return;
+    }
+    for (int i = 0; i < c.count; i++) {
+      if (filter.accepts(c.link(i), c.attributeSet(i))) {
+        into.add(c.stack(i), c.value(i));
       }
     }
   }
@@ -320,43 +352,99 @@ final class PartitionScan implements AutoCloseable {
 
   /** Folds per-node values into a name-keyed tree, resolving each node's path once. */
   void addTo(FlameTree tree, IntLongMap values) {
-    int[] map = new int[symbols.nodeCount()];
-    Arrays.fill(map, -1);
-    map[0] = 0;
-    int[] nameOf = new int[symbols.fnCount()];
-    Arrays.fill(nameOf, -1);
+    Memo memo = new Memo(values.size(), symbols.nodeCount(), symbols.fnCount());
     int[] path = new int[64];
     values.forEach(
         (node, value) -> {
           if (value == 0) {
             return;
           }
-          tree.addSelf(resolve(tree, node, map, nameOf, path), value);
+          tree.addSelf(resolve(tree, node, memo, path), value);
         });
   }
 
-  private int resolve(FlameTree tree, int node, int[] map, int[] nameOf, int[] pathBuf) {
+  private int resolve(FlameTree tree, int node, Memo memo, int[] pathBuf) {
     int[] path = pathBuf;
     int depth = 0;
     int n = node;
-    while (map[n] < 0) {
+    int known;
+    while ((known = memo.treeNode(n)) < 0) {
       if (depth == path.length) {
         path = Arrays.copyOf(path, depth * 2);
       }
       path[depth++] = n;
       n = symbols.nodeParent(n);
     }
-    int parent = map[n];
+    int parent = known;
     for (int i = depth - 1; i >= 0; i--) {
       int child = path[i];
       int fn = symbols.nodeFunction(child);
-      if (nameOf[fn] < 0) {
-        nameOf[fn] = tree.nameId(symbols.functionName(fn));
+      int name = memo.name(fn);
+      if (name < 0) {
+        name = tree.nameId(symbols.functionName(fn));
+        memo.name(fn, name);
       }
-      parent = tree.child(parent, nameOf[fn]);
-      map[child] = parent;
+      parent = tree.child(parent, name);
+      memo.treeNode(child, parent);
     }
     return parent;
+  }
+
+  /**
+   * Stack node to tree node and function to name id, resolved while folding: arrays over the whole
+   * partition when many nodes have values, hash maps when few do (a span's handful of samples
+   * should not pay for arrays the size of the partition's stack tree).
+   */
+  private static final class Memo {
+    private final int[] nodes;
+    private final int[] names;
+    private final IntLongMap sparseNodes;
+    private final IntLongMap sparseNames;
+
+    Memo(int values, int nodeCount, int fnCount) {
+      if (values * 16L < nodeCount) {
+        nodes = null;
+        names = null;
+        sparseNodes = new IntLongMap(values * 8);
+        sparseNames = new IntLongMap(values * 8);
+      } else {
+        nodes = new int[nodeCount];
+        Arrays.fill(nodes, -1);
+        nodes[0] = 0;
+        names = new int[fnCount];
+        Arrays.fill(names, -1);
+        sparseNodes = null;
+        sparseNames = null;
+      }
+    }
+
+    /** The tree node of a stack node, or -1 when not resolved yet; the root is tree node 0. */
+    int treeNode(int node) {
+      if (node == 0) {
+        return 0;
+      }
+      return nodes != null ? nodes[node] : (int) sparseNodes.get(node) - 1;
+    }
+
+    void treeNode(int node, int treeNode) {
+      if (nodes != null) {
+        nodes[node] = treeNode;
+      } else {
+        sparseNodes.add(node, treeNode + 1L);
+      }
+    }
+
+    int name(int fn) {
+      return names != null ? names[fn] : (int) sparseNames.get(fn) - 1;
+    }
+
+    void name(int fn, int name) {
+      if (names != null) {
+        names[fn] = name;
+      } else {
+        sparseNames.add(fn, name + 1L);
+      }
+    }
   }
 
   /**

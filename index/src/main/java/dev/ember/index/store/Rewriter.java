@@ -11,22 +11,16 @@ import io.opentelemetry.proto.profiles.v1development.ProfilesDictionary;
 import io.opentelemetry.proto.profiles.v1development.Sample;
 import io.opentelemetry.proto.profiles.v1development.Stack;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Rewrites profiles from one request's dictionary into one partition's symbol ids. Each request
- * index (string, location, stack, link, attribute) is translated once and cached, so a request with
- * many samples over few stacks costs little. Samples with equal identity (stack, link, attributes)
- * are summed. Used under the partition lock; one rewriter per (request, partition).
+ * index (string, function, location, stack, link, attribute) is translated once and cached, so a
+ * request with many samples over few stacks costs little. Samples with equal identity (stack, link,
+ * attributes) are summed and stored as {@link SampleColumns}. Used under the partition lock; one
+ * rewriter per (request, partition).
  */
 final class Rewriter {
-  private static final HexFormat HEX = HexFormat.of();
-
   /** The root frame of stacks cut at the tenant's depth limit, as the exporter marks JFR's cuts. */
   static final String TRUNCATED = "[truncated]";
 
@@ -34,21 +28,26 @@ final class Rewriter {
   private final ProfilesDictionary dict;
   private final Limits limits;
   private final int[] strings;
+  private final int[] functions;
   private final int[][] locationFunctions; // per request location: partition functions, root first
   private final long[][] locationLines;
   private final int[] stacks;
   private final int[] links;
   private final int[] attributes;
-  // Extras are per profile: these remember, per request index, the last profile that saw it.
+  // What the index needs is per profile: these remember, per request index, the last profile
+  // that saw it, so each link and attribute is listed once per profile.
   private final int[] linkSeen;
   private final int[] attributeSeen;
   private int generation;
+  private final byte[] linkBuffer = new byte[24];
+  private final LongIntMap setsByIndices = new LongIntMap();
 
   Rewriter(SymbolTables symbols, ProfilesDictionary dict, Limits limits) {
     this.symbols = symbols;
     this.dict = dict;
     this.limits = limits;
     this.strings = filled(dict.getStringTableCount());
+    this.functions = filled(dict.getFunctionTableCount());
     this.locationFunctions = new int[dict.getLocationTableCount()][];
     this.locationLines = new long[dict.getLocationTableCount()][];
     this.stacks = filled(dict.getStackTableCount());
@@ -64,15 +63,19 @@ final class Rewriter {
     return a;
   }
 
-  /** What the index needs to know about a rewritten profile besides its samples. */
-  record Extras(
-      TreeSet<String> traceIds, TreeSet<String> spanIds, Map<String, TreeSet<String>> attributes) {}
-
-  /** A rewritten profile, or the reason it cannot be stored ({@code profile} is then null). */
+  /**
+   * A rewritten profile, or the reason it cannot be stored ({@code profile} is then null): the
+   * record to log, its samples as columns, and for the index the distinct link ids (ascending) and
+   * sample attribute ids its samples refer to.
+   */
   record Result(
-      StoredProfile profile, int seriesId, int typeId, Extras extras, Rejection rejection) {
+      StoredProfile profile,
+      SampleColumns samples,
+      int[] linkIds,
+      int[] attributeIds,
+      Rejection rejection) {
     static Result rejected(Rejection r) {
-      return new Result(null, 0, 0, null, r);
+      return new Result(null, null, null, null, r);
     }
   }
 
@@ -103,16 +106,26 @@ final class Rewriter {
     long period = p.getPeriod();
     long scale = in.scaleByPeriod() && period > 0 ? period : 1;
 
-    // Merge samples of equal identity; the key packs stack node, link and attribute set ids.
-    Map<SampleKey, long[]> merged = new HashMap<>();
-    SampleKey[] order = new SampleKey[p.getSamplesCount()];
+    // Merge samples of equal identity (stack node, link, attribute set) in an open-addressing
+    // table of sample positions; distinct samples keep the order of their first appearance.
+    int n = p.getSamplesCount();
+    int[] nodeOf = new int[n];
+    int[] linkOf = new int[n];
+    int[] setOf = new int[n];
+    long[] valueOf = new long[n];
+    int[] table = new int[Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1];
+    int mask = table.length - 1;
     int distinct = 0;
-    Extras extras = new Extras(new TreeSet<>(), new TreeSet<>(), new TreeMap<>());
-    for (int i = 0; i < p.getSamplesCount(); i++) {
+    boolean anyLink = false;
+    boolean anySet = false;
+    IntList linkIds = new IntList();
+    IntList attributeIds = new IntList();
+    for (int i = 0; i < n; i++) {
       Sample s = p.getSamples(i);
       long value = 0;
-      if (s.getValuesCount() > 0) {
-        for (int j = 0; j < s.getValuesCount(); j++) {
+      int values = s.getValuesCount();
+      if (values > 0) {
+        for (int j = 0; j < values; j++) {
           value += s.getValues(j);
         }
       } else {
@@ -120,49 +133,59 @@ final class Rewriter {
       }
       value *= scale;
       int node = stack(s.getStackIndex());
-      int link = link(s.getLinkIndex(), extras);
-      int attrSet = attributeSet(s, extras);
-      SampleKey key = new SampleKey(node, link, attrSet);
-      long[] sum = merged.get(key);
-      if (sum == null) {
-        merged.put(key, new long[] {value});
-        order[distinct++] = key;
-      } else {
-        sum[0] += value;
+      int link = link(s.getLinkIndex(), linkIds);
+      int set = attributeSet(s, attributeIds);
+      anyLink |= link != 0;
+      anySet |= set != 0;
+      int slot = IntArrays.mix(((long) node << 32 ^ link) * 31 + set) & mask;
+      while (true) {
+        int at = table[slot] - 1;
+        if (at < 0) {
+          table[slot] = distinct + 1;
+          nodeOf[distinct] = node;
+          linkOf[distinct] = link;
+          setOf[distinct] = set;
+          valueOf[distinct] = value;
+          distinct++;
+          break;
+        }
+        if (nodeOf[at] == node && linkOf[at] == link && setOf[at] == set) {
+          valueOf[at] += value;
+          break;
+        }
+        slot = (slot + 1) & mask;
       }
     }
-    StoredProfile.Builder b =
+    long total = 0;
+    for (int i = 0; i < distinct; i++) {
+      total += valueOf[i];
+    }
+    int[] stackColumn = Arrays.copyOf(nodeOf, distinct);
+    long[] valueColumn = Arrays.copyOf(valueOf, distinct);
+    int[] linkColumn = anyLink ? Arrays.copyOf(linkOf, distinct) : null;
+    int[] setColumn = anySet ? Arrays.copyOf(setOf, distinct) : null;
+    byte[] encoded =
+        SampleColumns.encode(distinct, stackColumn, valueColumn, linkColumn, setColumn);
+    StoredProfile stored =
         StoredProfile.newBuilder()
             .setId(profileId(p))
             .setTimeUnixNano(in.timeNanos())
             .setDurationNano(in.durationNanos())
             .setSeries(series)
             .setProfileType(type)
-            .setPeriod(period);
-    boolean anyLink = false;
-    boolean anyAttr = false;
-    for (int i = 0; i < distinct; i++) {
-      anyLink |= order[i].link != 0;
-      anyAttr |= order[i].attributeSet != 0;
-    }
-    long total = 0;
-    for (int i = 0; i < distinct; i++) {
-      SampleKey k = order[i];
-      long v = merged.get(k)[0];
-      b.addStacks(k.node).addValues(v);
-      if (anyLink) {
-        b.addLinks(k.link);
-      }
-      if (anyAttr) {
-        b.addAttributeSets(k.attributeSet);
-      }
-      total += v;
-    }
-    b.setTotal(total);
-    return new Result(b.build(), series, type, extras, null);
+            .setPeriod(period)
+            .setTotal(total)
+            .setSamples(ByteString.copyFrom(encoded))
+            .build();
+    int[] sortedLinks = linkIds.toArray();
+    Arrays.sort(sortedLinks);
+    return new Result(
+        stored,
+        new SampleColumns(distinct, stackColumn, valueColumn, linkColumn, setColumn),
+        sortedLinks,
+        attributeIds.toArray(),
+        null);
   }
-
-  private record SampleKey(int node, int link, int attributeSet) {}
 
   private static ByteString profileId(Profile p) {
     if (p.getProfileId().size() == 16) {
@@ -261,15 +284,23 @@ final class Rewriter {
   }
 
   private int function(int requestIndex) {
-    if (requestIndex == 0) {
-      return symbols.function(symbols.string("unknown"), 0, 0, 0);
+    int id = functions[requestIndex];
+    if (id >= 0) {
+      return id;
     }
-    var f = dict.getFunctionTable(requestIndex);
-    return symbols.function(
-        string(f.getNameStrindex()),
-        string(f.getSystemNameStrindex()),
-        string(f.getFilenameStrindex()),
-        f.getStartLine());
+    if (requestIndex == 0) {
+      id = symbols.function(symbols.string("unknown"), 0, 0, 0);
+    } else {
+      var f = dict.getFunctionTable(requestIndex);
+      id =
+          symbols.function(
+              string(f.getNameStrindex()),
+              string(f.getSystemNameStrindex()),
+              string(f.getFilenameStrindex()),
+              f.getStartLine());
+    }
+    functions[requestIndex] = id;
+    return id;
   }
 
   private String addressName(Location loc) {
@@ -284,58 +315,77 @@ final class Rewriter {
     return base.isEmpty() ? addr : base + "+" + addr;
   }
 
-  private int link(int requestIndex, Extras extras) {
+  private int link(int requestIndex, IntList linkIds) {
     if (requestIndex == 0) {
       return 0;
     }
     int id = links[requestIndex];
     if (id < 0) {
       var l = dict.getLinkTable(requestIndex);
-      byte[] b = new byte[24];
-      l.getTraceId().copyTo(b, 0);
-      l.getSpanId().copyTo(b, 16);
-      id = isZero(b) ? 0 : symbols.link(b);
+      // The validator checked the sizes: 16 trace-id bytes and 8 span-id bytes.
+      l.getTraceId().copyTo(linkBuffer, 0);
+      l.getSpanId().copyTo(linkBuffer, 16);
+      id =
+          symbols.link(
+              LinkBytes.traceHigh(linkBuffer, 0),
+              LinkBytes.traceLow(linkBuffer, 0),
+              LinkBytes.span(linkBuffer, 0));
       links[requestIndex] = id;
     }
     if (id != 0 && linkSeen[requestIndex] != generation) {
       linkSeen[requestIndex] = generation;
-      var l = dict.getLinkTable(requestIndex);
-      extras.traceIds().add(HEX.formatHex(l.getTraceId().toByteArray()));
-      extras.spanIds().add(HEX.formatHex(l.getSpanId().toByteArray()));
+      linkIds.add(id);
     }
     return id;
   }
 
-  private static boolean isZero(byte[] b) {
-    for (byte x : b) {
-      if (x != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private int attributeSet(Sample s, Extras extras) {
+  private int attributeSet(Sample s, IntList attributeIds) {
     int n = s.getAttributeIndicesCount();
     if (n == 0) {
       return 0;
     }
+    // Samples repeat a few attribute lists (thread and span names): up to three request indices
+    // below 2^20 and their count pack into one key, whose set id is remembered for the request.
+    long packed = n <= 3 ? (long) n << 60 : -1;
+    for (int i = 0; i < n && packed != -1; i++) {
+      int index = s.getAttributeIndices(i);
+      packed = index < (1 << 20) ? packed | (long) index << (20 * i) : -1;
+    }
+    if (packed != -1) {
+      int set = setsByIndices.get(packed);
+      if (set >= 0) {
+        for (int i = 0; i < n; i++) {
+          int index = s.getAttributeIndices(i);
+          if (attributeSeen[index] != generation) {
+            attributeSeen[index] = generation;
+            attributeIds.add(attributes[index]);
+          }
+        }
+        return set;
+      }
+    }
+    int set = internAttributeSet(s, n, attributeIds);
+    if (packed != -1) {
+      setsByIndices.put(packed, set);
+    }
+    return set;
+  }
+
+  private int internAttributeSet(Sample s, int n, IntList attributeIds) {
     int[] ids = new int[n];
     for (int i = 0; i < n; i++) {
       int index = s.getAttributeIndices(i);
       int id = attributes[index];
-      if (id < 0 || attributeSeen[index] != generation) {
+      if (id < 0) {
         KeyValueAndUnit kv = dict.getAttributeTable(index);
         String key = OtlpProfiles.sanitize(dict.getStringTable(kv.getKeyStrindex()));
         String value = OtlpProfiles.scalar(kv.getValue(), dict);
-        if (id < 0) {
-          id = symbols.attribute(symbols.string(key), symbols.string(value == null ? "" : value));
-          attributes[index] = id;
-        }
+        id = symbols.attribute(symbols.string(key), symbols.string(value == null ? "" : value));
+        attributes[index] = id;
+      }
+      if (attributeSeen[index] != generation) {
         attributeSeen[index] = generation;
-        if (value != null) {
-          extras.attributes().computeIfAbsent(key, k -> new TreeSet<>()).add(value);
-        }
+        attributeIds.add(id);
       }
       ids[i] = id;
     }

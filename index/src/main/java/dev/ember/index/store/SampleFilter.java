@@ -1,67 +1,82 @@
 package dev.ember.index.store;
 
 import dev.ember.index.query.Matcher;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Decides per sample whether the per-sample matchers ({@code trace_id}, {@code span_id}, and sample
- * attributes such as {@code span_name}, {@code thread_name}) accept it. Answers are cached per link
- * id and per attribute-set id, so each distinct value is tested once per partition.
+ * attributes such as {@code span_name}, {@code thread_name}) accept it. Exact span and trace ids
+ * arrive resolved to the partition's link ids ({@link LinkIndex}), so they are a membership test;
+ * other link matchers (regexes, {@code !=}) and attribute matchers are answered once per link id
+ * and per attribute-set id and cached, so each distinct value is tested once per partition.
  */
 final class SampleFilter {
-  private static final HexFormat HEX = HexFormat.of();
-
   /** Accepts every sample. */
-  static final SampleFilter NONE = new SampleFilter();
+  static final SampleFilter NONE = new SampleFilter(List.of(), null, null);
 
+  private final int[][] linkIds; // per exact span or trace matcher, its links (ascending)
   private final List<Matcher> linkMatchers;
   private final List<Matcher> attributeMatchers;
   private final Symbols symbols;
-  private byte[] linkOk; // 0 unknown, 1 yes, 2 no
+  private byte[] linkOk; // 0 unknown, 1 yes, 2 no; allocated on first use
   private byte[] setOk;
 
-  SampleFilter(List<Matcher> sampleMatchers, Symbols symbols) {
+  /**
+   * @param linkIds the link ids the exact span and trace matchers resolved to (see {@code
+   *     LuceneQueries.linkIds}), or null to test those matchers on the ids' hex like the others
+   */
+  SampleFilter(List<Matcher> sampleMatchers, Symbols symbols, int[][] linkIds) {
+    this.linkIds = linkIds;
     this.linkMatchers =
         sampleMatchers.stream()
-            .filter(m -> m.name().equals("trace_id") || m.name().equals("span_id"))
+            .filter(m -> PartitionScan.isLinkLabel(m.name()))
+            .filter(m -> linkIds == null || !isExactId(m))
             .toList();
     this.attributeMatchers =
-        sampleMatchers.stream()
-            .filter(m -> !m.name().equals("trace_id") && !m.name().equals("span_id"))
-            .toList();
+        sampleMatchers.stream().filter(m -> !PartitionScan.isLinkLabel(m.name())).toList();
     this.symbols = symbols;
-    this.linkOk = new byte[symbols.linkCount()];
-    this.setOk = new byte[symbols.attributeSetCount()];
   }
 
-  private SampleFilter() {
-    this.linkMatchers = List.of();
-    this.attributeMatchers = List.of();
-    this.symbols = null;
-    this.linkOk = new byte[0];
-    this.setOk = new byte[0];
+  /** An exact, non-empty span or trace id: what {@link LinkIndex} resolves. */
+  static boolean isExactId(Matcher m) {
+    return m.op() == Matcher.Op.EQ && !m.value().isEmpty();
   }
 
   boolean isEmpty() {
-    return linkMatchers.isEmpty() && attributeMatchers.isEmpty();
+    return (linkIds == null || linkIds.length == 0)
+        && linkMatchers.isEmpty()
+        && attributeMatchers.isEmpty();
   }
 
   boolean accepts(int link, int attributeSet) {
-    return linkAccepts(link) && setAccepts(attributeSet);
+    return idsAccept(link) && linkAccepts(link) && setAccepts(attributeSet);
+  }
+
+  private boolean idsAccept(int link) {
+    if (linkIds != null) {
+      for (int[] ids : linkIds) {
+        if (Arrays.binarySearch(ids, link) < 0) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private boolean linkAccepts(int link) {
     if (linkMatchers.isEmpty()) {
       return true;
     }
+    if (linkOk == null) {
+      linkOk = new byte[symbols.linkCount()];
+    }
     if (linkOk[link] == 0) {
       String trace = "";
       String span = "";
       if (link != 0) {
-        byte[] b = symbols.link(link);
-        trace = HEX.formatHex(b, 0, 16);
-        span = HEX.formatHex(b, 16, 24);
+        trace = symbols.traceHex(link);
+        span = symbols.spanHex(link);
       }
       boolean ok = true;
       for (Matcher m : linkMatchers) {
@@ -75,6 +90,9 @@ final class SampleFilter {
   private boolean setAccepts(int set) {
     if (attributeMatchers.isEmpty()) {
       return true;
+    }
+    if (setOk == null) {
+      setOk = new byte[symbols.attributeSetCount()];
     }
     if (setOk[set] == 0) {
       int[] attrs = symbols.attributeSet(set);

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import dev.ember.proto.store.v1.Attribute;
 import dev.ember.proto.store.v1.AttributeSet;
 import dev.ember.proto.store.v1.Function;
-import dev.ember.proto.store.v1.Link;
 import dev.ember.proto.store.v1.ProfileType;
 import dev.ember.proto.store.v1.Series;
 import dev.ember.proto.store.v1.StackNode;
@@ -25,16 +24,19 @@ import java.util.Map;
  * under that lock, whose arrays are never written below their captured size.
  */
 final class SymbolTables {
+  // Strings and functions are interned for every request (thousands per request), so both use
+  // open-addressing tables of ids rather than maps of boxed keys.
   private String[] strings = new String[256];
+  private int[] stringHashes = new int[256]; // compared before the strings: fewer cache misses
   private int stringCount = 1;
-  private final Map<String, Integer> stringIds = new HashMap<>();
+  private int[] stringSlots = new int[512];
 
   private int[] fnName = new int[256];
   private int[] fnSystem = new int[256];
   private int[] fnFile = new int[256];
   private long[] fnStart = new long[256];
   private int fnCount = 1;
-  private final Map<FnKey, Integer> fnIds = new HashMap<>();
+  private int[] fnSlots = new int[512];
 
   private final StackNodes stacks = new StackNodes();
 
@@ -42,9 +44,15 @@ final class SymbolTables {
   private int seriesCount = 1;
   private final Map<Key, Integer> seriesIds = new HashMap<>();
 
-  private byte[][] links = new byte[16][];
+  // Links as three longs each (trace id high and low, span id): a partition holds hundreds of
+  // thousands, at 24 bytes each with no object per link. They are not looked up while writing: a
+  // request's links are distinct already, and a span seen by two requests (a rare span across an
+  // export window's end) is stored twice rather than hashing every link of every request.
+  private long[] linkWords = new long[3 * 64];
   private int linkCount = 1;
-  private final Map<Key, Integer> linkIds = new HashMap<>();
+  // New links since the last drain, 24 bytes each, for the log record that persists them.
+  private byte[] pendingLinks = new byte[24 * 16];
+  private int pendingLinkBytes;
 
   private long[] attributes = new long[16];
   private int attributeCount = 1;
@@ -55,22 +63,19 @@ final class SymbolTables {
   private final Map<Key, Integer> attributeSetIds = new HashMap<>();
 
   private int[][] types = new int[8][];
+  private String[] typeNames = new String[8]; // "name:sample:unit:period:unit", built once
   private int typeCount = 1;
   private final Map<Key, Integer> typeIds = new HashMap<>();
 
   private final List<SymbolEntry> pending = new ArrayList<>();
 
   SymbolTables() {
-    strings[0] = "";
-    stringIds.put("", 0);
+    strings[0] = ""; // found by the check in string(), not through the table
     series[0] = new int[0];
-    links[0] = new byte[24];
     attributeSets[0] = new int[0];
     types[0] = new int[5];
+    typeNames[0] = "::::";
   }
-
-  /** A function's identity: its three string ids and start line. */
-  private record FnKey(int name, int systemName, int filename, long startLine) {}
 
   /** A value-equality key over an int[] or byte[] content. */
   private record Key(Object content) {
@@ -94,28 +99,52 @@ final class SymbolTables {
   // ---- interning (writers, under the partition lock) ----
 
   int string(String s) {
-    Integer id = stringIds.get(s);
-    if (id != null) {
+    if (s.isEmpty()) {
+      return 0;
+    }
+    int slot = slotOf(s, s.hashCode());
+    int id = stringSlots[slot];
+    if (id != 0) {
       return id;
     }
     pending.add(SymbolEntry.newBuilder().setString(s).build());
     return addString(s);
   }
 
+  /** The slot of {@code s}: where it is, or the empty slot where it belongs. */
+  private int slotOf(String s, int hash) {
+    int mask = stringSlots.length - 1;
+    int slot = IntArrays.mix(hash) & mask;
+    for (int id;
+        (id = stringSlots[slot]) != 0 && (stringHashes[id] != hash || !strings[id].equals(s)); ) {
+      slot = (slot + 1) & mask;
+    }
+    return slot;
+  }
+
   private int addString(String s) {
     int id = stringCount++;
     if (id >= strings.length) {
       strings = Arrays.copyOf(strings, strings.length * 2);
+      stringHashes = Arrays.copyOf(stringHashes, strings.length);
     }
     strings[id] = s;
-    stringIds.put(s, id);
+    stringHashes[id] = s.hashCode();
+    if (stringCount * 2 > stringSlots.length) {
+      stringSlots = new int[stringSlots.length * 2];
+      for (int i = 1; i < stringCount; i++) {
+        stringSlots[slotOf(strings[i], stringHashes[i])] = i;
+      }
+    } else {
+      stringSlots[slotOf(s, stringHashes[id])] = id;
+    }
     return id;
   }
 
   int function(int name, int systemName, int filename, long startLine) {
-    FnKey key = new FnKey(name, systemName, filename, startLine);
-    Integer id = fnIds.get(key);
-    if (id != null) {
+    int slot = functionSlot(name, systemName, filename, startLine);
+    int id = fnSlots[slot];
+    if (id != 0) {
       return id;
     }
     pending.add(
@@ -127,20 +156,42 @@ final class SymbolTables {
                     .setFilename(filename)
                     .setStartLine(startLine))
             .build());
-    return addFunction(key);
+    return addFunction(name, systemName, filename, startLine);
   }
 
-  private int addFunction(FnKey key) {
+  private int functionSlot(int name, int systemName, int filename, long startLine) {
+    int mask = fnSlots.length - 1;
+    long h = (((long) name * 31 + systemName) * 0x9E3779B97F4A7C15L + filename) * 31 + startLine;
+    int slot = IntArrays.mix(h) & mask;
+    for (int id; (id = fnSlots[slot]) != 0; slot = (slot + 1) & mask) {
+      if (fnName[id] == name
+          && fnSystem[id] == systemName
+          && fnFile[id] == filename
+          && fnStart[id] == startLine) {
+        break;
+      }
+    }
+    return slot;
+  }
+
+  private int addFunction(int name, int systemName, int filename, long startLine) {
     int id = fnCount++;
     fnName = IntArrays.grow(fnName, fnCount);
     fnSystem = IntArrays.grow(fnSystem, fnCount);
     fnFile = IntArrays.grow(fnFile, fnCount);
     fnStart = IntArrays.grow(fnStart, fnCount);
-    fnName[id] = key.name();
-    fnSystem[id] = key.systemName();
-    fnFile[id] = key.filename();
-    fnStart[id] = key.startLine();
-    fnIds.put(key, id);
+    fnName[id] = name;
+    fnSystem[id] = systemName;
+    fnFile[id] = filename;
+    fnStart[id] = startLine;
+    if (fnCount * 2 > fnSlots.length) {
+      fnSlots = new int[fnSlots.length * 2];
+      for (int f = 1; f < fnCount; f++) {
+        fnSlots[functionSlot(fnName[f], fnSystem[f], fnFile[f], fnStart[f])] = f;
+      }
+    } else {
+      fnSlots[functionSlot(name, systemName, filename, startLine)] = id;
+    }
     return id;
   }
 
@@ -192,30 +243,28 @@ final class SymbolTables {
     return seriesCount - 1;
   }
 
-  /** Interns a link of 16 trace-id bytes followed by 8 span-id bytes. */
-  int link(byte[] traceAndSpan) {
-    Key key = new Key(traceAndSpan);
-    Integer id = linkIds.get(key);
-    if (id != null) {
-      return id;
+  /**
+   * Adds a link given as its trace id (two big-endian longs) and span id and returns its id; the
+   * all-zero link is id 0. Links are not deduplicated across calls (see the link table's comment).
+   */
+  int link(long traceHigh, long traceLow, long span) {
+    if ((traceHigh | traceLow | span) == 0) {
+      return 0;
     }
-    pending.add(
-        SymbolEntry.newBuilder()
-            .setLink(
-                Link.newBuilder()
-                    .setTraceId(ByteString.copyFrom(traceAndSpan, 0, 16))
-                    .setSpanId(ByteString.copyFrom(traceAndSpan, 16, 8)))
-            .build());
-    return addLink(traceAndSpan);
+    if (pendingLinkBytes + 24 > pendingLinks.length) {
+      pendingLinks = Arrays.copyOf(pendingLinks, pendingLinks.length * 2);
+    }
+    LinkBytes.put(pendingLinks, pendingLinkBytes, traceHigh, traceLow, span);
+    pendingLinkBytes += 24;
+    return addLink(traceHigh, traceLow, span);
   }
 
-  private int addLink(byte[] traceAndSpan) {
+  private int addLink(long traceHigh, long traceLow, long span) {
     int id = linkCount++;
-    if (id >= links.length) {
-      links = Arrays.copyOf(links, links.length * 2);
-    }
-    links[id] = traceAndSpan;
-    linkIds.put(new Key(traceAndSpan), id);
+    linkWords = IntArrays.grow(linkWords, 3 * linkCount);
+    linkWords[3 * id] = traceHigh;
+    linkWords[3 * id + 1] = traceLow;
+    linkWords[3 * id + 2] = span;
     return id;
   }
 
@@ -292,8 +341,17 @@ final class SymbolTables {
     int id = typeCount++;
     if (id >= types.length) {
       types = Arrays.copyOf(types, types.length * 2);
+      typeNames = Arrays.copyOf(typeNames, types.length);
     }
     types[id] = five;
+    typeNames[id] =
+        String.join(
+            ":",
+            strings[five[0]],
+            strings[five[1]],
+            strings[five[2]],
+            strings[five[3]],
+            strings[five[4]]);
     typeIds.put(new Key(five), id);
     return id;
   }
@@ -305,9 +363,19 @@ final class SymbolTables {
     return out;
   }
 
+  /**
+   * Links interned since the last call, 24 bytes each in id order (see {@link LinkBytes}); the
+   * caller must persist them with the entries drained at the same time. Empty when there are none.
+   */
+  byte[] drainPendingLinks() {
+    byte[] out = Arrays.copyOf(pendingLinks, pendingLinkBytes);
+    pendingLinkBytes = 0;
+    return out;
+  }
+
   /** True when entries wait to be persisted (always persist them, even if a profile fails). */
   boolean hasPending() {
-    return !pending.isEmpty();
+    return !pending.isEmpty() || pendingLinkBytes > 0;
   }
 
   // ---- recovery ----
@@ -318,7 +386,7 @@ final class SymbolTables {
       case STRING -> addString(e.getString());
       case FUNCTION -> {
         Function f = e.getFunction();
-        addFunction(new FnKey(f.getName(), f.getSystemName(), f.getFilename(), f.getStartLine()));
+        addFunction(f.getName(), f.getSystemName(), f.getFilename(), f.getStartLine());
       }
       case STACK_NODE -> {
         StackNode n = e.getStackNode();
@@ -334,10 +402,11 @@ final class SymbolTables {
         addSeries(pairs);
       }
       case LINK -> {
+        // Links of logs written before links were stored packed (see loadLinks).
         byte[] b = new byte[24];
         e.getLink().getTraceId().copyTo(b, 0);
         e.getLink().getSpanId().copyTo(b, 16);
-        addLink(b);
+        addLink(LinkBytes.traceHigh(b, 0), LinkBytes.traceLow(b, 0), LinkBytes.span(b, 0));
       }
       case ATTRIBUTE ->
           addAttribute(
@@ -361,6 +430,17 @@ final class SymbolTables {
     }
   }
 
+  /** Replays links persisted packed, 24 bytes each; ids follow from their order. */
+  void loadLinks(ByteString packed) {
+    if (packed.size() % 24 != 0) {
+      throw new IllegalStateException("packed links of " + packed.size() + " bytes");
+    }
+    byte[] b = packed.toByteArray();
+    for (int at = 0; at < b.length; at += 24) {
+      addLink(LinkBytes.traceHigh(b, at), LinkBytes.traceLow(b, at), LinkBytes.span(b, at));
+    }
+  }
+
   // ---- reading ----
 
   /** An immutable view of the tables as they are now; take it under the partition lock. */
@@ -375,13 +455,14 @@ final class SymbolTables {
         stacks.view(),
         series,
         seriesCount,
-        links,
+        linkWords,
         linkCount,
         attributes,
         attributeCount,
         attributeSets,
         attributeSetCount,
         types,
+        typeNames,
         typeCount);
   }
 
@@ -390,6 +471,12 @@ final class SymbolTables {
     for (int i = 1; i < stringCount; i++) {
       bytes += 56 + strings[i].length() * 2L;
     }
-    return bytes + fnCount * 64L + seriesCount * 64L + linkCount * 80L + attributeCount * 48L;
+    return bytes
+        + fnCount * 64L
+        + seriesCount * 64L
+        + stringSlots.length * 4L
+        + fnSlots.length * 4L
+        + linkWords.length * 8L
+        + attributeCount * 48L;
   }
 }

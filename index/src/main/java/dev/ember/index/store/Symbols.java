@@ -14,13 +14,14 @@ record Symbols(
     StackNodes.View stacks,
     int[][] series,
     int seriesCount,
-    byte[][] links,
+    long[] linkWords,
     int linkCount,
     long[] attributes,
     int attributeCount,
     int[][] attributeSets,
     int attributeSetCount,
     int[][] types,
+    String[] typeNames,
     int typeCount) {
 
   String string(int id) {
@@ -60,9 +61,29 @@ record Symbols(
     return series[id];
   }
 
-  /** 16 trace-id bytes then 8 span-id bytes; all zero for id 0. */
-  byte[] link(int id) {
-    return links[id];
+  /** The high 8 bytes of a link's trace id (big endian); 0 for link 0. */
+  long traceHigh(int link) {
+    return linkWords[3 * link];
+  }
+
+  /** The low 8 bytes of a link's trace id (big endian). */
+  long traceLow(int link) {
+    return linkWords[3 * link + 1];
+  }
+
+  /** A link's span id as a big-endian long. */
+  long span(int link) {
+    return linkWords[3 * link + 2];
+  }
+
+  /** A link's trace id, 32 hex digits (all zeros for link 0). */
+  String traceHex(int link) {
+    return LinkBytes.traceHex(traceHigh(link), traceLow(link));
+  }
+
+  /** A link's span id, 16 hex digits. */
+  String spanHex(int link) {
+    return LinkBytes.spanHex(span(link));
   }
 
   int attributeKey(int id) {
@@ -82,16 +103,8 @@ record Symbols(
     return types[id];
   }
 
+  /** The type ID, e.g. {@code process_cpu:cpu:nanoseconds:cpu:nanoseconds}. */
   String typeId(int id) {
-    int[] t = types[id];
-    return strings[t[0]]
-        + ":"
-        + strings[t[1]]
-        + ":"
-        + strings[t[2]]
-        + ":"
-        + strings[t[3]]
-        + ":"
-        + strings[t[4]];
+    return typeNames[id];
   }
 }

@@ -126,6 +126,16 @@ final class BenchCorpus {
         .build();
   }
 
+  /** The link of the first sample of the request's CPU profile that has one. */
+  static Link firstLink(ExportProfilesServiceRequest r) {
+    for (Sample s : cpuProfile(r).getSamplesList()) {
+      if (s.getLinkIndex() != 0) {
+        return r.getDictionary().getLinkTable(s.getLinkIndex());
+      }
+    }
+    throw new IllegalStateException("no sample of the CPU profile has a span link");
+  }
+
   static long traceOf(int profile, int sample) {
     return ((long) profile << 20) | (sample / 2);
   }

@@ -54,6 +54,27 @@ class DurableLogTest {
   }
 
   @Test
+  void aBatchIsAppendedInOrderWithOneOffsetPerRecord() throws Exception {
+    Path file = dir.resolve("log");
+    try (DurableLog log = new DurableLog(file, (o, r) -> true)) {
+      log.append("zero".getBytes(StandardCharsets.UTF_8));
+      List<byte[]> batch = new ArrayList<>();
+      for (String s : List.of("one", "", "three")) {
+        batch.add(s.getBytes(StandardCharsets.UTF_8));
+      }
+      long[] offsets = log.append(batch);
+      assertThat(offsets).hasSize(3);
+      assertThat(StandardCharsets.UTF_8.decode(log.read(offsets[0])).toString()).isEqualTo("one");
+      assertThat(log.read(offsets[1]).remaining()).isZero();
+      assertThat(StandardCharsets.UTF_8.decode(log.read(offsets[2])).toString()).isEqualTo("three");
+      assertThat(log.size()).isEqualTo(offsets[2] + DurableLog.HEADER + 5);
+      assertThat(log.append(List.of())).isEmpty();
+      log.sync(log.size());
+    }
+    assertThat(readAll(file)).containsExactly("zero", "one", "", "three");
+  }
+
+  @Test
   void corruptRecordStopsTheScan() throws Exception {
     Path file = dir.resolve("log");
     try (DurableLog log = new DurableLog(file, (o, r) -> true)) {
