@@ -80,12 +80,14 @@ final class JfrSampler implements AutoCloseable {
   private final Map<RecordedMethod, String[]> methods = new IdentityHashMap<>();
 
   /**
-   * JFR's parser hands out one object per distinct stack of a chunk, so most samples hit this cache
-   * and skip the conversion. Bounded; cleared when full.
+   * JFR's parser hands out one object per distinct stack of a chunk (a chunk spans many flushes),
+   * so most samples hit this cache and skip the conversion. Bounded; cleared when full and after
+   * each emitted window.
    */
   private final Map<RecordedStackTrace, Converted> stacks = new IdentityHashMap<>();
 
   private final long lockThresholdNanos;
+  private final long blockThresholdNanos;
   private long lastEmittedIndex = Long.MIN_VALUE;
   private long droppedSamples;
   private long lostCpuSamples;
@@ -99,6 +101,7 @@ final class JfrSampler implements AutoCloseable {
     this.sink = sink;
     this.windowNanos = config.exportInterval().toNanos();
     this.lockThresholdNanos = config.lockThreshold().toNanos();
+    this.blockThresholdNanos = config.blockThreshold().toNanos();
   }
 
   /** True when the JVM has the JDK 25+ CPU-time sampler (Linux). */
@@ -153,7 +156,7 @@ final class JfrSampler implements AutoCloseable {
       stream.onEvent(MONITOR_ENTER, e -> onLock(ProfileType.MUTEX, e));
     }
     if (config.enabled(ProfileType.BLOCK)) {
-      stream.enable(THREAD_PARK).withThreshold(config.lockThreshold()).withStackTrace();
+      stream.enable(THREAD_PARK).withThreshold(config.blockThreshold()).withStackTrace();
       stream.onEvent(THREAD_PARK, e -> onLock(ProfileType.BLOCK, e));
     }
     stream.enable(SpanContextEvent.NAME);
@@ -268,7 +271,7 @@ final class JfrSampler implements AutoCloseable {
   private void onLock(ProfileType type, RecordedEvent e) {
     try {
       long delay = e.getDuration().toNanos();
-      if (delay < lockThresholdNanos) {
+      if (delay < (type == ProfileType.BLOCK ? blockThresholdNanos : lockThresholdNanos)) {
         return; // enabled at a lower threshold by another recording in this JVM
       }
       add(type, e, e.getThread("eventThread"), 1, delay, 0);
@@ -362,12 +365,6 @@ final class JfrSampler implements AutoCloseable {
   }
 
   private void onFlush() {
-    synchronized (this) {
-      stacks.clear();
-      if (methods.size() > 4096) {
-        methods.clear();
-      }
-    }
     try {
       advance(System.currentTimeMillis() * 1_000_000L - SLACK.toNanos());
     } catch (RuntimeException ex) {
@@ -390,6 +387,7 @@ final class JfrSampler implements AutoCloseable {
       Map.Entry<Long, WindowAggregator> first = open.pollFirstEntry();
       lastEmittedIndex = first.getKey();
       emit(first.getValue());
+      forgetConversions();
     }
     contexts.expire(watermark);
     if (droppedSamples > 0) {
@@ -428,6 +426,18 @@ final class JfrSampler implements AutoCloseable {
         p.value1());
     if (p.type() == ProfileType.CPU) {
       w.setPeriod(SampleKind.CPU, p.period());
+    }
+  }
+
+  /**
+   * Empties the conversion caches once per window. The parser keeps a stack or method object for
+   * the whole chunk it came from (across its one-second flushes), so the caches hit for many
+   * flushes; emptying them now and then lets the objects of finished chunks go.
+   */
+  private void forgetConversions() {
+    stacks.clear();
+    if (methods.size() > 4096) {
+      methods.clear();
     }
   }
 
