@@ -52,11 +52,11 @@ import java.util.regex.Pattern;
  * once per epoch, then take turns under load in short slots, in a balanced order (each
  * configuration follows every other equally often), so slow and fast moments of the machine hit all
  * four alike; a slot's CPU is compared with the agent's slot of the same round. Each slot puts the
- * open-loop load on one JVM for {@value #LOAD_SECONDS} s ending on a 10 s boundary (Ember's and
- * pyroscope's export windows are aligned to those) and keeps measuring for {@value #TAIL_MILLIS} ms
- * after it, so that the delayed work the slot caused (JFR parsing, joining, encoding and sending
- * its window) is counted in it. Bytes sent are counted for the window that ends with the load: one
- * fully loaded 10 s profile.
+ * open-loop load on one JVM for {@value #LOAD_SECONDS} s ending on a 10 s boundary (Ember's export
+ * windows are aligned to those) and keeps measuring for {@value #TAIL_MILLIS} ms after it, so that
+ * the delayed work the slot caused (JFR parsing, joining, encoding and sending its window) is
+ * counted in it. Bytes sent are counted from the start of the load until {@value #SEND_WAIT_MILLIS}
+ * ms after its end (pyroscope's upload timer has its own phase), and reported per minute of load.
  *
  * <p>It prints each slot, then medians with a 95% bootstrap interval and the quartiles of the
  * per-round CPU ratios, the split between application threads and the JVM's own threads, CPU per
@@ -72,6 +72,17 @@ public final class OverheadBenchmark {
   static final long TAIL_MILLIS = 4_500;
   static final long SLOT_MILLIS = 20_000;
   static final long WINDOW_MILLIS = 10_000;
+
+  /** Both profilers send every 10 s; 11 s after the load every sample of it has been sent. */
+  static final long SEND_WAIT_MILLIS = 11_000;
+
+  static final java.util.concurrent.ScheduledExecutorService TIMER =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "bench-bytes");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** A Williams square: over four rounds each configuration follows every other exactly once. */
   static final int[][] ORDERS = {{0, 1, 3, 2}, {1, 2, 0, 3}, {2, 3, 1, 0}, {3, 0, 2, 1}};
@@ -100,7 +111,8 @@ public final class OverheadBenchmark {
       long appNanos,
       Map<String, Long> groups,
       long requests,
-      long windowBytes,
+      AtomicLong sentBytes,
+      AtomicLong longCpuNanos,
       double idleCpuMsPerSecond) {
     long jvmNanos() {
       return cpuNanos - appNanos;
@@ -216,7 +228,7 @@ public final class OverheadBenchmark {
               slots.put(c, s);
               System.out.printf(
                   "  epoch %d round %d %-16s cpu %6.3f s (app %6.3f, jvm %5.3f)  requests %d"
-                      + "  window sent %6.1f KiB  idle %.1f ms/s%n",
+                      + "  idle %.1f ms/s%n",
                   epoch + 1,
                   round + 1,
                   c.label,
@@ -224,11 +236,13 @@ public final class OverheadBenchmark {
                   s.appNanos / 1e9,
                   s.jvmNanos() / 1e9,
                   s.requests,
-                  s.windowBytes / 1024.0,
                   s.idleCpuMsPerSecond);
             }
             allRounds.add(slots);
           }
+          // The last slots' byte counts are read SEND_WAIT after their load: before the children
+          // exit (their shutdown flush would count).
+          sleepUntil(System.currentTimeMillis() + SEND_WAIT_MILLIS + 500);
           for (Config c : Config.values()) {
             String heap = children.get(c).call("heap");
             Matcher m = Pattern.compile("used=(\\d+)").matcher(heap);
@@ -257,21 +271,34 @@ public final class OverheadBenchmark {
 
   /**
    * Runs one slot: load from 15 s before a 10 s boundary up to it, then the tail. The bytes counted
-   * are those sent during the tail: the export of the window that ends with the load.
+   * are those sent from the start of the load until {@link #SEND_WAIT_MILLIS} after its end (read
+   * later, by a timer): every profile holding the load's samples, whichever phase the profiler's
+   * upload timer has (pyroscope's is not aligned to the wall clock), plus an idle profile or two.
    */
   static Slot slot(Child child, Map<Config, Mark> lastEnd, Counter bytes) throws Exception {
     long now = System.currentTimeMillis();
     long boundary = ((now + LOAD_SECONDS * 1000L + 300) / WINDOW_MILLIS + 1) * WINDOW_MILLIS;
     sleepUntil(boundary - LOAD_SECONDS * 1000L);
     Mark start = child.mark();
+    long bytes0 = bytes.get();
+    AtomicLong sent = new AtomicLong(-1);
+    AtomicLong longCpu = new AtomicLong(-1);
+    TIMER.schedule(
+        () -> {
+          sent.set(bytes.get() - bytes0);
+          try {
+            longCpu.set(child.mark().cpuNanos - start.cpuNanos);
+          } catch (Exception e) {
+            System.out.println("  " + child.config.label + ": late mark failed: " + e);
+          }
+        },
+        boundary + SEND_WAIT_MILLIS - System.currentTimeMillis(),
+        TimeUnit.MILLISECONDS);
     child.call("start");
     // Stop a little early so that the last requests finish inside the window.
     sleepUntil(boundary - 20);
     child.call("stop");
-    sleepUntil(boundary);
-    long bytes0 = bytes.get();
     sleepUntil(boundary + TAIL_MILLIS);
-    long windowBytes = bytes.get() - bytes0;
     Mark end = child.mark();
     Mark previous = lastEnd.put(child.config, end);
     double idle =
@@ -288,7 +315,8 @@ public final class OverheadBenchmark {
         app,
         groups,
         end.requests - start.requests,
-        windowBytes,
+        sent,
+        longCpu,
         idle);
   }
 
@@ -340,8 +368,8 @@ public final class OverheadBenchmark {
     System.out.println(
         "| configuration | CPU s per slot | CPU vs agent: median [95% CI] (IQR) | app threads"
             + " | JVM threads | heap after GC (MiB) | heap vs agent (MiB) | sent per profiled"
-            + " minute | idle CPU (ms/s) |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+            + " minute | idle CPU (ms/s) | CPU incl. deferred work vs agent: median [95% CI] |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     for (Config c : Config.values()) {
       double[] ratio = perRound(rounds, c, s -> s.cpuNanos);
       double[] app = perRound(rounds, c, s -> s.appNanos);
@@ -349,9 +377,18 @@ public final class OverheadBenchmark {
       double[] ci = BenchStats.medianInterval(ratio, 0.95, 42);
       double heap = BenchStats.median(toArray(heaps.get(c)));
       double perMinute =
-          BenchStats.median(values(rounds, c, s -> s.windowBytes * (60_000.0 / WINDOW_MILLIS)));
+          BenchStats.median(
+              values(
+                  rounds,
+                  c,
+                  s ->
+                      s.sentBytes.get() < 0
+                          ? Double.NaN
+                          : s.sentBytes.get() * (60.0 / LOAD_SECONDS)));
+      double[] longRatio = longRatios(rounds, c);
+      double[] longCi = BenchStats.medianInterval(longRatio, 0.95, 44);
       System.out.printf(
-          "| %s | %.3f | %s | %s | %s | %.1f | %+.1f | %s | %.1f |%n",
+          "| %s | %.3f | %s | %s | %s | %.1f | %+.1f | %s | %.1f | %s |%n",
           c.label,
           BenchStats.median(values(rounds, c, s -> s.cpuNanos / 1e9)),
           c == Config.AGENT
@@ -370,7 +407,12 @@ public final class OverheadBenchmark {
           c == Config.EMBER || c == Config.PYROSCOPE
               ? String.format("%.1f KiB", perMinute / 1024)
               : "-",
-          BenchStats.median(values(rounds, c, s -> s.idleCpuMsPerSecond)));
+          BenchStats.median(values(rounds, c, s -> s.idleCpuMsPerSecond)),
+          c == Config.AGENT
+              ? "0"
+              : String.format(
+                  "%+.2f%% [%+.2f%%, %+.2f%%]",
+                  100 * BenchStats.median(longRatio), 100 * longCi[0], 100 * longCi[1]));
     }
     System.out.println();
     System.out.println(
@@ -451,6 +493,22 @@ public final class OverheadBenchmark {
 
   static double ms(Long nanos) {
     return nanos == null ? 0 : nanos / 1e6;
+  }
+
+  /**
+   * Per round: CPU from the start of the load until {@link #SEND_WAIT_MILLIS} after it (so every
+   * profiler's deferred work, such as pyroscope's dump and upload, is in), against the agent's.
+   */
+  static double[] longRatios(List<Map<Config, Slot>> rounds, Config c) {
+    List<Double> out = new ArrayList<>();
+    for (Map<Config, Slot> r : rounds) {
+      long agent = r.get(Config.AGENT).longCpuNanos.get();
+      long mine = r.get(c).longCpuNanos.get();
+      if (agent > 0 && mine > 0) {
+        out.add((double) mine / agent - 1);
+      }
+    }
+    return toArray(out);
   }
 
   /** Per round: (config's value minus the agent's) divided by the agent's CPU. */
