@@ -65,8 +65,7 @@ final class JfrSampler implements AutoCloseable {
       long time,
       long threadId,
       String threadName,
-      Frame[] stack,
-      boolean truncated,
+      Converted stack,
       long value0,
       long value1,
       long period) {}
@@ -305,15 +304,19 @@ final class JfrSampler implements AutoCloseable {
             nanos(e.getStartTime()),
             thread.getJavaThreadId(),
             name == null ? "" : name,
-            stack.frames(),
-            stack.truncated(),
+            stack,
             v0,
             v1,
             period));
   }
 
-  /** A JFR stack converted to our frames, cut to the configured depth. */
-  private record Converted(Frame[] frames, boolean truncated) {}
+  /**
+   * A JFR stack converted to our frames, cut to the configured depth; {@code marked} is what gets
+   * aggregated: the frames plus a {@code [truncated]} root when the stack was cut (JFR's depth
+   * limit or ours), so a cut stack is never hidden. Built once per distinct stack, so the window
+   * can recognise it by identity.
+   */
+  private record Converted(Frame[] frames, Frame[] marked, boolean truncated) {}
 
   private Converted convert(RecordedStackTrace st) {
     List<RecordedFrame> frames = st.getFrames();
@@ -322,7 +325,13 @@ final class JfrSampler implements AutoCloseable {
     for (int i = 0; i < depth; i++) {
       stack[i] = frame(frames.get(i));
     }
-    return new Converted(stack, st.isTruncated() || frames.size() > depth);
+    boolean truncated = st.isTruncated() || frames.size() > depth;
+    Frame[] marked = stack;
+    if (truncated) {
+      marked = java.util.Arrays.copyOf(stack, depth + 1);
+      marked[depth] = TRUNCATED;
+    }
+    return new Converted(stack, marked, truncated);
   }
 
   private Frame frame(RecordedFrame f) {
@@ -402,21 +411,14 @@ final class JfrSampler implements AutoCloseable {
 
   private void join(Pending p) {
     WindowAggregator w = windowFor(p.time());
-    Frame[] frames = p.stack();
-    int[] stack;
-    if (p.truncated()) {
-      // The stack was cut (JFR's depth limit or ours): say so with a root frame, never hide it.
-      Frame[] marked = java.util.Arrays.copyOf(frames, frames.length + 1);
-      marked[frames.length] = TRUNCATED;
-      stack = w.stack(marked);
+    int[] stack = w.stack(p.stack().marked());
+    if (p.stack().truncated()) {
       w.countTruncated();
-    } else {
-      stack = w.stack(frames);
     }
     SpanIds link = contexts.spanAt(p.threadId(), p.time());
     JoinListener listener = joinListener;
     if (listener != null) {
-      listener.joined(p.type(), p.time(), p.threadId(), p.stack(), link);
+      listener.joined(p.type(), p.time(), p.threadId(), p.stack().frames(), link);
     }
     String spanName = link.isNone() ? null : LocalRootSpans.rootName(link.localRootSpanId());
     String labels = contexts.labelsAt(p.threadId(), p.time());

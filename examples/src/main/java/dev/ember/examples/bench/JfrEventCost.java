@@ -8,12 +8,12 @@ import java.util.concurrent.locks.LockSupport;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
- * What one JFR event with a stack trace costs the thread that emits it, for the event types Ember
- * records: a thread {@value #DEPTH} frames deep parks (or allocates) in a loop, once with the event
- * off and once with it on, and the difference in that thread's CPU time is divided by the events
- * delivered. The figures explain the exporter's defaults (see {@code docs/benchmarks.md}): a thread
- * pool's idle workers park between requests, so every park event saved is a stack walk saved on an
- * application thread.
+ * What one JFR event costs the thread that emits it, with and without a stack trace: a thread
+ * {@value #DEPTH} frames deep parks for 1 us {@value #PARKS} times, with {@code jdk.ThreadPark}
+ * off, on at threshold 0 without a stack trace, and on with one; the differences in that thread's
+ * CPU time divided by the events delivered. A stack-walked event is what Ember's CPU, allocation,
+ * monitor and park samples cost on application threads (the walk dominates); the figures explain
+ * the exporter's thresholds (see {@code docs/benchmarks.md}).
  *
  * <p>{@code java -cp examples/target/demo-app.jar dev.ember.examples.bench.JfrEventCost [rounds=3]}
  */
@@ -21,63 +21,52 @@ public final class JfrEventCost {
   private JfrEventCost() {}
 
   static final int DEPTH = 30;
+  static final int PARKS = 50_000;
   static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-  static volatile Object sink;
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     for (int r = 0; r < rounds; r++) {
-      park(false);
-      park(true);
-      alloc(false);
-      alloc(true);
+      long off = measure("off", s -> {});
+      long bare =
+          measure(
+              "on, no stack",
+              s -> s.enable("jdk.ThreadPark").withThreshold(Duration.ZERO).withoutStackTrace());
+      long stack =
+          measure(
+              "on, stack",
+              s -> s.enable("jdk.ThreadPark").withThreshold(Duration.ZERO).withStackTrace());
+      System.out.printf(
+          "round %d: per event %.2f us without stack trace, %.2f us with a %d-frame stack%n",
+          r + 1, (bare - off) / 1e3 / PARKS, (stack - off) / 1e3 / PARKS, DEPTH);
     }
   }
 
-  /** Parks 11 ms 300 times: with the event on (threshold 10 ms) every park is one event. */
-  static void park(boolean on) throws Exception {
-    measure(
-        "jdk.ThreadPark",
-        on,
-        s -> s.enable("jdk.ThreadPark").withThreshold(Duration.ofMillis(10)).withStackTrace(),
-        () -> {
-          for (int i = 0; i < 300; i++) {
-            LockSupport.parkNanos(11_000_000);
-          }
-        });
-  }
-
-  /** Allocates 3 GB in 1 KiB arrays: the event on at 1000 samples/s. */
-  static void alloc(boolean on) throws Exception {
-    measure(
-        "jdk.ObjectAllocationSample",
-        on,
-        s -> s.enable("jdk.ObjectAllocationSample").with("throttle", "1000/s").withStackTrace(),
-        () -> {
-          for (int i = 0; i < 3_000_000; i++) {
-            sink = new byte[1024];
-          }
-        });
-  }
-
-  interface Setup {
-    void apply(RecordingStream s);
-  }
-
-  static void measure(String event, boolean on, Setup setup, Runnable body) throws Exception {
+  /** Thread CPU nanoseconds of {@value #PARKS} parks under this setup. */
+  static long measure(String label, Setup setup) throws Exception {
     AtomicLong events = new AtomicLong();
     try (RecordingStream s = new RecordingStream()) {
-      if (on) {
-        setup.apply(s);
-        s.onEvent(event, e -> events.incrementAndGet());
-      }
+      setup.apply(s);
+      s.onEvent(
+          "jdk.ThreadPark",
+          e -> {
+            if ("measured".equals(e.getThread("eventThread").getJavaName())) {
+              events.incrementAndGet();
+            }
+          });
       s.startAsync();
       long[] cpu = new long[1];
       Thread t =
           new Thread(
               () -> {
                 long c0 = THREADS.getCurrentThreadCpuTime();
-                deep(DEPTH, body);
+                deep(
+                    DEPTH,
+                    () -> {
+                      for (int i = 0; i < PARKS; i++) {
+                        LockSupport.parkNanos(1_000);
+                      }
+                    });
                 cpu[0] = THREADS.getCurrentThreadCpuTime() - c0;
               },
               "measured");
@@ -85,16 +74,14 @@ public final class JfrEventCost {
       t.join();
       Thread.sleep(1500); // let the last flush arrive
       System.out.printf(
-          "%-28s %-3s thread CPU %7.1f ms  events %6d%s%n",
-          event,
-          on ? "on" : "off",
-          cpu[0] / 1e6,
-          events.get(),
-          on && events.get() > 0
-              ? String.format(
-                  "  (%.1f us of thread CPU per event incl. baseline)", cpu[0] / 1e3 / events.get())
-              : "");
+          "  jdk.ThreadPark %-13s thread CPU %7.1f ms  events %6d%n",
+          label, cpu[0] / 1e6, events.get());
+      return cpu[0];
     }
+  }
+
+  interface Setup {
+    void apply(RecordingStream s);
   }
 
   static void deep(int n, Runnable body) {
