@@ -65,8 +65,7 @@ final class JfrSampler implements AutoCloseable {
       long time,
       long threadId,
       String threadName,
-      Frame[] stack,
-      boolean truncated,
+      Converted stack,
       long value0,
       long value1,
       long period) {}
@@ -80,12 +79,14 @@ final class JfrSampler implements AutoCloseable {
   private final Map<RecordedMethod, String[]> methods = new IdentityHashMap<>();
 
   /**
-   * JFR's parser hands out one object per distinct stack of a chunk, so most samples hit this cache
-   * and skip the conversion. Bounded; cleared when full.
+   * JFR's parser hands out one object per distinct stack of a chunk (a chunk spans many flushes),
+   * so most samples hit this cache and skip the conversion. Bounded; cleared when full and after
+   * each emitted window.
    */
   private final Map<RecordedStackTrace, Converted> stacks = new IdentityHashMap<>();
 
   private final long lockThresholdNanos;
+  private final long blockThresholdNanos;
   private long lastEmittedIndex = Long.MIN_VALUE;
   private long droppedSamples;
   private long lostCpuSamples;
@@ -99,6 +100,7 @@ final class JfrSampler implements AutoCloseable {
     this.sink = sink;
     this.windowNanos = config.exportInterval().toNanos();
     this.lockThresholdNanos = config.lockThreshold().toNanos();
+    this.blockThresholdNanos = config.blockThreshold().toNanos();
   }
 
   /** True when the JVM has the JDK 25+ CPU-time sampler (Linux). */
@@ -153,7 +155,7 @@ final class JfrSampler implements AutoCloseable {
       stream.onEvent(MONITOR_ENTER, e -> onLock(ProfileType.MUTEX, e));
     }
     if (config.enabled(ProfileType.BLOCK)) {
-      stream.enable(THREAD_PARK).withThreshold(config.lockThreshold()).withStackTrace();
+      stream.enable(THREAD_PARK).withThreshold(config.blockThreshold()).withStackTrace();
       stream.onEvent(THREAD_PARK, e -> onLock(ProfileType.BLOCK, e));
     }
     stream.enable(SpanContextEvent.NAME);
@@ -268,7 +270,7 @@ final class JfrSampler implements AutoCloseable {
   private void onLock(ProfileType type, RecordedEvent e) {
     try {
       long delay = e.getDuration().toNanos();
-      if (delay < lockThresholdNanos) {
+      if (delay < (type == ProfileType.BLOCK ? blockThresholdNanos : lockThresholdNanos)) {
         return; // enabled at a lower threshold by another recording in this JVM
       }
       add(type, e, e.getThread("eventThread"), 1, delay, 0);
@@ -302,15 +304,19 @@ final class JfrSampler implements AutoCloseable {
             nanos(e.getStartTime()),
             thread.getJavaThreadId(),
             name == null ? "" : name,
-            stack.frames(),
-            stack.truncated(),
+            stack,
             v0,
             v1,
             period));
   }
 
-  /** A JFR stack converted to our frames, cut to the configured depth. */
-  private record Converted(Frame[] frames, boolean truncated) {}
+  /**
+   * A JFR stack converted to our frames, cut to the configured depth; {@code marked} is what gets
+   * aggregated: the frames plus a {@code [truncated]} root when the stack was cut (JFR's depth
+   * limit or ours), so a cut stack is never hidden. Built once per distinct stack, so the window
+   * can recognise it by identity.
+   */
+  private record Converted(Frame[] frames, Frame[] marked, boolean truncated) {}
 
   private Converted convert(RecordedStackTrace st) {
     List<RecordedFrame> frames = st.getFrames();
@@ -319,7 +325,13 @@ final class JfrSampler implements AutoCloseable {
     for (int i = 0; i < depth; i++) {
       stack[i] = frame(frames.get(i));
     }
-    return new Converted(stack, st.isTruncated() || frames.size() > depth);
+    boolean truncated = st.isTruncated() || frames.size() > depth;
+    Frame[] marked = stack;
+    if (truncated) {
+      marked = java.util.Arrays.copyOf(stack, depth + 1);
+      marked[depth] = TRUNCATED;
+    }
+    return new Converted(stack, marked, truncated);
   }
 
   private Frame frame(RecordedFrame f) {
@@ -362,12 +374,6 @@ final class JfrSampler implements AutoCloseable {
   }
 
   private void onFlush() {
-    synchronized (this) {
-      stacks.clear();
-      if (methods.size() > 4096) {
-        methods.clear();
-      }
-    }
     try {
       advance(System.currentTimeMillis() * 1_000_000L - SLACK.toNanos());
     } catch (RuntimeException ex) {
@@ -390,6 +396,7 @@ final class JfrSampler implements AutoCloseable {
       Map.Entry<Long, WindowAggregator> first = open.pollFirstEntry();
       lastEmittedIndex = first.getKey();
       emit(first.getValue());
+      forgetConversions();
     }
     contexts.expire(watermark);
     if (droppedSamples > 0) {
@@ -404,21 +411,14 @@ final class JfrSampler implements AutoCloseable {
 
   private void join(Pending p) {
     WindowAggregator w = windowFor(p.time());
-    Frame[] frames = p.stack();
-    int[] stack;
-    if (p.truncated()) {
-      // The stack was cut (JFR's depth limit or ours): say so with a root frame, never hide it.
-      Frame[] marked = java.util.Arrays.copyOf(frames, frames.length + 1);
-      marked[frames.length] = TRUNCATED;
-      stack = w.stack(marked);
+    int[] stack = w.stack(p.stack().marked());
+    if (p.stack().truncated()) {
       w.countTruncated();
-    } else {
-      stack = w.stack(frames);
     }
     SpanIds link = contexts.spanAt(p.threadId(), p.time());
     JoinListener listener = joinListener;
     if (listener != null) {
-      listener.joined(p.type(), p.time(), p.threadId(), p.stack(), link);
+      listener.joined(p.type(), p.time(), p.threadId(), p.stack().frames(), link);
     }
     String spanName = link.isNone() ? null : LocalRootSpans.rootName(link.localRootSpanId());
     String labels = contexts.labelsAt(p.threadId(), p.time());
@@ -428,6 +428,18 @@ final class JfrSampler implements AutoCloseable {
         p.value1());
     if (p.type() == ProfileType.CPU) {
       w.setPeriod(SampleKind.CPU, p.period());
+    }
+  }
+
+  /**
+   * Empties the conversion caches once per window. The parser keeps a stack or method object for
+   * the whole chunk it came from (across its one-second flushes), so the caches hit for many
+   * flushes; emptying them now and then lets the objects of finished chunks go.
+   */
+  private void forgetConversions() {
+    stacks.clear();
+    if (methods.size() > 4096) {
+      methods.clear();
     }
   }
 

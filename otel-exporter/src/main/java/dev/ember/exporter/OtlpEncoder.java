@@ -46,6 +46,15 @@ final class OtlpEncoder {
   private final Map<Long, Integer> locations = new HashMap<>();
   private final Map<IntArray, Integer> stacks = new HashMap<>();
   private final Map<Long, Integer> attributes = new HashMap<>();
+
+  /**
+   * Per window frame id, its location index (0: not yet known); and per stack array, its stack
+   * index. The aggregator hands out one array per distinct stack, so samples of one stack (many
+   * keys: one per span) resolve it once.
+   */
+  private int[] locationOfFrame = new int[0];
+
+  private final Map<int[], Integer> stackOfArray = new java.util.IdentityHashMap<>();
   private final Map<SpanIds, Integer> links = new HashMap<>();
   private int frameTypeAttribute;
 
@@ -230,9 +239,23 @@ final class OtlpEncoder {
   }
 
   private int stack(int[] frameIds, WindowAggregator window) {
+    Integer known = stackOfArray.get(frameIds);
+    if (known != null) {
+      return known;
+    }
     int[] locs = new int[frameIds.length];
     for (int i = 0; i < frameIds.length; i++) {
-      locs[i] = location(window.frame(frameIds[i]));
+      int frameId = frameIds[i];
+      if (frameId >= locationOfFrame.length) {
+        locationOfFrame =
+            Arrays.copyOf(locationOfFrame, Math.max(frameId + 1, locationOfFrame.length * 2));
+      }
+      int loc = locationOfFrame[frameId];
+      if (loc == 0) {
+        loc = location(window.frame(frameId));
+        locationOfFrame[frameId] = loc;
+      }
+      locs[i] = loc;
     }
     IntArray key = new IntArray(locs);
     Integer id = stacks.get(key);
@@ -245,6 +268,7 @@ final class OtlpEncoder {
       dict.addStackTable(s);
       stacks.put(key, id);
     }
+    stackOfArray.put(frameIds, id);
     return id;
   }
 }

@@ -29,6 +29,7 @@ record ProfilingConfig(
     Duration cpuInterval,
     int allocationRate,
     Duration lockThreshold,
+    Duration blockThreshold,
     int stackDepth,
     int queueMaxWindows,
     long queueMaxBytes,
@@ -47,6 +48,7 @@ record ProfilingConfig(
   static final String CPU_INTERVAL = "otel.profiling.cpu.interval";
   static final String ALLOC_RATE = "otel.profiling.alloc.rate";
   static final String LOCK_THRESHOLD = "otel.profiling.lock.threshold";
+  static final String BLOCK_THRESHOLD = "otel.profiling.block.threshold";
   static final String STACK_DEPTH = "otel.profiling.stack.depth";
   static final String QUEUE_MAX_WINDOWS = "otel.profiling.queue.max.windows";
   static final String QUEUE_MAX_BYTES = "otel.profiling.queue.max.bytes";
@@ -59,6 +61,15 @@ record ProfilingConfig(
   static final Duration DEFAULT_CPU_INTERVAL = Duration.ofMillis(10);
   static final int DEFAULT_ALLOC_RATE = 150;
   static final Duration DEFAULT_LOCK_THRESHOLD = Duration.ofMillis(10);
+
+  /**
+   * Parks are far more frequent than monitor contention: every idle pool thread parks while it
+   * waits for work, and each park above the threshold costs a stack walk on that thread. 20 ms
+   * (JFR's own default.jfc value) records a quarter of the parks 10 ms would on the benchmark's
+   * service while keeping every wait long enough to matter; see docs/benchmarks.md.
+   */
+  static final Duration DEFAULT_BLOCK_THRESHOLD = Duration.ofMillis(20);
+
   static final int DEFAULT_STACK_DEPTH = 64;
   static final int DEFAULT_QUEUE_MAX_WINDOWS = 30;
   static final long DEFAULT_QUEUE_MAX_BYTES = 8L << 20;
@@ -104,6 +115,10 @@ record ProfilingConfig(
         LOCK_THRESHOLD,
         lockThreshold + " (must be between 0ms and 10s)");
     require(
+        !blockThreshold.isNegative() && blockThreshold.compareTo(Duration.ofSeconds(10)) <= 0,
+        BLOCK_THRESHOLD,
+        blockThreshold + " (must be between 0ms and 10s)");
+    require(
         stackDepth >= 1 && stackDepth <= MAX_STACK_DEPTH,
         STACK_DEPTH,
         stackDepth + " (must be between 1 and " + MAX_STACK_DEPTH + ")");
@@ -145,6 +160,7 @@ record ProfilingConfig(
         duration(props, CPU_INTERVAL, DEFAULT_CPU_INTERVAL),
         (int) number(props, ALLOC_RATE, DEFAULT_ALLOC_RATE),
         duration(props, LOCK_THRESHOLD, DEFAULT_LOCK_THRESHOLD),
+        duration(props, BLOCK_THRESHOLD, DEFAULT_BLOCK_THRESHOLD),
         (int) number(props, STACK_DEPTH, DEFAULT_STACK_DEPTH),
         (int) number(props, QUEUE_MAX_WINDOWS, DEFAULT_QUEUE_MAX_WINDOWS),
         bytes(props, QUEUE_MAX_BYTES, DEFAULT_QUEUE_MAX_BYTES),
@@ -341,6 +357,8 @@ record ProfilingConfig(
         + allocationRate
         + "/s, lock threshold="
         + lockThreshold
+        + ", block threshold="
+        + blockThreshold
         + ", stack depth="
         + stackDepth
         + ", gzip="

@@ -3,6 +3,7 @@ package dev.ember.exporter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +54,13 @@ final class WindowAggregator {
   private final long endEpochNanos;
   private final Map<Frame, Integer> frameIds = new HashMap<>();
   private final List<Frame> frames = new ArrayList<>();
+
+  /**
+   * The sampler hands in one array per distinct stack it converted, so most samples find their
+   * stack here by identity instead of looking up each frame. Arrays are never changed once given.
+   */
+  private final Map<Frame[], int[]> stackIds = new IdentityHashMap<>();
+
   private final Map<Key, long[]> sums = new HashMap<>();
   private final long[] periods = new long[SampleKind.values().length];
   private long allocationSamples;
@@ -75,11 +83,17 @@ final class WindowAggregator {
     return id;
   }
 
+  /** The frame ids of a stack, leaf first; the array must not be changed afterwards. */
   int[] stack(Frame[] leafFirst) {
+    int[] known = stackIds.get(leafFirst);
+    if (known != null) {
+      return known;
+    }
     int[] ids = new int[leafFirst.length];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = frameId(leafFirst[i]);
     }
+    stackIds.put(leafFirst, ids);
     return ids;
   }
 

@@ -77,6 +77,7 @@ class JfrSamplerTest {
                     "otel.profiling.export.interval", "1s",
                     "otel.profiling.stack.depth", "8",
                     "otel.profiling.lock.threshold", "5ms",
+                    "otel.profiling.block.threshold", "5ms",
                     "otel.profiling.alloc.rate", "1000")
                 ::get);
     List<WindowAggregator> windows = new CopyOnWriteArrayList<>();

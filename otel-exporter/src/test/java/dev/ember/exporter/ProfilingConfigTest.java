@@ -55,6 +55,7 @@ class ProfilingConfigTest {
     assertThat(d.types()).containsExactlyInAnyOrder(ProfileType.values());
     assertThat(d.allocationRate()).isEqualTo(150);
     assertThat(d.lockThreshold()).isEqualTo(Duration.ofMillis(10));
+    assertThat(d.blockThreshold()).isEqualTo(Duration.ofMillis(20));
     assertThat(d.stackDepth()).isEqualTo(64);
     assertThat(d.queueMaxWindows()).isEqualTo(30);
     assertThat(d.queueMaxBytes()).isEqualTo(8L << 20);
@@ -65,6 +66,7 @@ class ProfilingConfigTest {
                     "otel.profiling.types", " CPU, block ",
                     "otel.profiling.alloc.rate", "300",
                     "otel.profiling.lock.threshold", "0ms",
+                    "otel.profiling.block.threshold", "50ms",
                     "otel.profiling.stack.depth", "512",
                     "otel.profiling.queue.max.bytes", "2MiB",
                     "otel.profiling.queue.max.windows", "5")
@@ -72,6 +74,7 @@ class ProfilingConfigTest {
     assertThat(c.types()).containsExactlyInAnyOrder(ProfileType.CPU, ProfileType.BLOCK);
     assertThat(c.allocationRate()).isEqualTo(300);
     assertThat(c.lockThreshold()).isZero();
+    assertThat(c.blockThreshold()).isEqualTo(Duration.ofMillis(50));
     assertThat(c.stackDepth()).isEqualTo(512);
     assertThat(c.queueMaxBytes()).isEqualTo(2L << 20);
     assertThat(c.queueMaxWindows()).isEqualTo(5);
@@ -84,6 +87,7 @@ class ProfilingConfigTest {
             Map.entry("otel.profiling.types", "cpu,heap"),
             Map.entry("otel.profiling.alloc.rate", "lots"),
             Map.entry("otel.profiling.lock.threshold", "1h"),
+            Map.entry("otel.profiling.block.threshold", "-1ms"),
             Map.entry("otel.profiling.stack.depth", "0"),
             Map.entry("otel.profiling.queue.max.windows", "0"),
             Map.entry("otel.profiling.queue.max.bytes", "12 parsecs"),

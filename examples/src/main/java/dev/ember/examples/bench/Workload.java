@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,53 +61,97 @@ public final class Workload {
   }
 
   public static Result run(int seconds, int warmup, int rate) throws Exception {
-    Tracer tracer = GlobalOpenTelemetry.getTracer("ember-workload");
-    ExecutorService handlers = Executors.newFixedThreadPool(4, named("handler"));
-    ScheduledExecutorService generator = Executors.newSingleThreadScheduledExecutor(named("load"));
-    AtomicLong done = new AtomicLong();
-    AtomicLong failures = new AtomicLong();
-    String[] endpoints = {"GET /orders", "GET /search", "POST /checkout"};
-    AtomicLong seq = new AtomicLong();
-    generator.scheduleAtFixedRate(
-        () -> {
-          String endpoint = endpoints[(int) (seq.getAndIncrement() % endpoints.length)];
-          handlers.execute(
-              () -> {
-                try {
-                  handle(tracer, endpoint);
-                  done.incrementAndGet();
-                } catch (RuntimeException | Error e) {
-                  if (failures.getAndIncrement() == 0) {
-                    e.printStackTrace();
-                  }
-                }
-              });
-        },
-        0,
-        1_000_000 / rate,
-        TimeUnit.MICROSECONDS);
+    Service service = new Service(rate);
+    service.start();
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
-    Map<String, Long> threads0 = threadTicks();
-    long cpu0 = processCpuNanos();
+    Map<Integer, WorkloadCpu.ThreadCpu> threads0 = WorkloadCpu.threads();
+    long cpu0 = WorkloadCpu.processCpuNanos();
     long wall0 = System.nanoTime();
-    long done0 = done.get();
+    long done0 = service.done();
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
     Result r = new Result();
-    r.cpuNanos = processCpuNanos() - cpu0;
+    r.cpuNanos = WorkloadCpu.processCpuNanos() - cpu0;
     r.wallNanos = System.nanoTime() - wall0;
-    r.requests = done.get() - done0;
-    r.threadGroups = diff(threads0, threadTicks());
-    generator.shutdownNow();
-    handlers.shutdown();
-    handlers.awaitTermination(10, TimeUnit.SECONDS);
-    if (failures.get() > 0) {
-      throw new IllegalStateException(failures.get() + " requests failed (first one printed)");
+    r.requests = service.done() - done0;
+    r.threadGroups = WorkloadCpu.format(WorkloadCpu.groups(threads0, WorkloadCpu.threads()), 12);
+    service.close();
+    if (service.failures() > 0) {
+      throw new IllegalStateException(service.failures() + " requests failed (first one printed)");
     }
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     System.gc();
     System.gc();
     r.heapUsedAfterGc = mem.getHeapMemoryUsage().getUsed();
     return r;
+  }
+
+  /**
+   * The service: an open-loop generator (thread {@code load-1}) that submits requests at a fixed
+   * rate to four handler threads ({@code handler-N}), cycling through the three endpoints. It can
+   * be started and stopped any number of times; the handler pool lives until {@link #close}.
+   */
+  public static final class Service implements AutoCloseable {
+    private static final String[] ENDPOINTS = {"GET /orders", "GET /search", "POST /checkout"};
+    private final Tracer tracer = GlobalOpenTelemetry.getTracer("ember-workload");
+    private final ExecutorService handlers = Executors.newFixedThreadPool(4, named("handler"));
+    private final ScheduledExecutorService generator =
+        Executors.newSingleThreadScheduledExecutor(named("load"));
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong seq = new AtomicLong();
+    private final long periodMicros;
+    private ScheduledFuture<?> running;
+
+    public Service(int rate) {
+      this.periodMicros = 1_000_000 / rate;
+    }
+
+    /** Starts submitting requests (no-op when already running). */
+    public synchronized void start() {
+      if (running == null) {
+        running =
+            generator.scheduleAtFixedRate(this::submit, 0, periodMicros, TimeUnit.MICROSECONDS);
+      }
+    }
+
+    /** Stops submitting; requests already submitted still run. */
+    public synchronized void stop() {
+      if (running != null) {
+        running.cancel(false);
+        running = null;
+      }
+    }
+
+    private void submit() {
+      String endpoint = ENDPOINTS[(int) (seq.getAndIncrement() % ENDPOINTS.length)];
+      handlers.execute(
+          () -> {
+            try {
+              handle(tracer, endpoint);
+              done.incrementAndGet();
+            } catch (RuntimeException | Error e) {
+              if (failures.getAndIncrement() == 0) {
+                e.printStackTrace();
+              }
+            }
+          });
+    }
+
+    public long done() {
+      return done.get();
+    }
+
+    public long failures() {
+      return failures.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop();
+      generator.shutdownNow();
+      handlers.shutdown();
+      handlers.awaitTermination(10, TimeUnit.SECONDS);
+    }
   }
 
   static void handle(Tracer tracer, String endpoint) {
@@ -165,52 +210,6 @@ public final class Workload {
       db.end();
     }
     return total;
-  }
-
-  /**
-   * CPU clock ticks per thread group (the thread's name without digits) from /proc: also sees the
-   * JVM's own threads (GC, JIT compilers, JFR), which is where a profiler's cost hides. Linux only;
-   * empty elsewhere.
-   */
-  static Map<String, Long> threadTicks() {
-    Map<String, Long> out = new HashMap<>();
-    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
-    if (tasks == null) {
-      return out;
-    }
-    for (java.io.File t : tasks) {
-      try {
-        String stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
-        int open = stat.indexOf('(');
-        int close = stat.lastIndexOf(')');
-        String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
-        String[] f = stat.substring(close + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
-        out.merge(name, ticks, Long::sum);
-      } catch (java.io.IOException | RuntimeException e) {
-        // the thread ended meanwhile
-      }
-    }
-    return out;
-  }
-
-  static String diff(Map<String, Long> before, Map<String, Long> after) {
-    List<String> out = new ArrayList<>();
-    after.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-        .filter(e -> e.getValue() > 0)
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .limit(12)
-        .forEach(e -> out.add(e.getKey() + "=" + e.getValue() * 10)); // 100 ticks per second
-    return String.join(", ", out);
-  }
-
-  static long processCpuNanos() {
-    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      return sun.getProcessCpuTime();
-    }
-    return -1;
   }
 
   private static java.util.concurrent.ThreadFactory named(String prefix) {
