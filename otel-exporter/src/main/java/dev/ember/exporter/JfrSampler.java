@@ -341,7 +341,7 @@ final class JfrSampler implements AutoCloseable {
       if (methods.size() >= METHOD_CACHE_LIMIT) {
         methods.clear();
       }
-      String type = m.getType().getName().replace('.', '/');
+      String type = FrameNames.stableType(m.getType().getName()).replace('.', '/');
       String name = type + "." + m.getName();
       names = new String[] {name, name + m.getDescriptor(), fileName(type)};
       methods.put(m, names);

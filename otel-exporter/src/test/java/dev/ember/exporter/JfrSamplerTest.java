@@ -52,6 +52,17 @@ class JfrSamplerTest {
             && e.getKey().threadName().equals("busy-thread")) {
           hot += e.getValue()[0];
           assertThat(leaf.fileName()).isEqualTo("dev/ember/exporter/JfrSamplerTest.java");
+          // The thread runs a lambda: its hidden class is named without its per-process address.
+          boolean lambdaFrame = false;
+          for (int frame : e.getKey().stack()) {
+            String name = w.frame(frame).name();
+            assertThat(name).doesNotContain("0x");
+            if (name.contains("$$Lambda")) {
+              assertThat(name).isEqualTo("dev/ember/exporter/JfrSamplerTest$$Lambda.run");
+              lambdaFrame = true;
+            }
+          }
+          assertThat(lambdaFrame).as("a frame JfrSamplerTest$$Lambda.run").isTrue();
         }
       }
     }
