@@ -35,6 +35,33 @@ class FrameNamesTest {
   }
 
   @Test
+  void numberedReflectionProxyAndCglibClasses() {
+    assertThat(FrameNames.stableType("jdk.internal.reflect.GeneratedMethodAccessor123"))
+        .isEqualTo("jdk.internal.reflect.GeneratedMethodAccessor");
+    assertThat(FrameNames.stableType("sun/reflect/GeneratedConstructorAccessor7"))
+        .isEqualTo("sun/reflect/GeneratedConstructorAccessor");
+    assertThat(FrameNames.stableType("jdk.proxy2.$Proxy45")).isEqualTo("jdk.proxy.$Proxy");
+    assertThat(FrameNames.stableType("com/sun/proxy/$Proxy12")).isEqualTo("com/sun/proxy/$Proxy");
+    assertThat(FrameNames.stableType("com.acme.Orders$$EnhancerBySpringCGLIB$$1a2b3c4d"))
+        .isEqualTo("com.acme.Orders$$EnhancerBySpringCGLIB");
+    assertThat(FrameNames.stableType("com.acme.Orders$$FastClassByCGLIB$$9f8e7d6c"))
+        .isEqualTo("com.acme.Orders$$FastClassByCGLIB");
+    assertThat(FrameNames.stableType("com/acme/Orders$$SpringCGLIB$$0"))
+        .isEqualTo("com/acme/Orders$$SpringCGLIB");
+  }
+
+  @Test
+  void proxyOfThisJvmLosesItsNumber() {
+    Runnable proxy =
+        (Runnable)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Runnable.class}, (p, m, a) -> null);
+    String name = proxy.getClass().getName(); // "jdk.proxy1.$Proxy12" or "com.sun.proxy.$Proxy12"
+    assertThat(name).matches(".*\\$Proxy\\d+");
+    assertThat(FrameNames.stableType(name)).endsWith(".$Proxy").doesNotContainPattern("\\d");
+  }
+
+  @Test
   void ordinaryNamesAreUntouched() {
     for (String name :
         new String[] {
@@ -44,6 +71,10 @@ class FrameNamesTest {
           "com/acme/0x12/Type",
           "com/acme/Type/0x",
           "com/acme/Type/0xZZ",
+          "com/acme/Proxy12",
+          "com/acme/jdk/proxy2/Type",
+          "com/acme/GeneratedMethodAccessorFactory",
+          "com/acme/Orders$$SpringCGLIB$$Helper",
         }) {
       assertThat(FrameNames.stableType(name)).as(name).isEqualTo(name);
     }
