@@ -38,8 +38,15 @@ abstract class ApiCommand implements Callable<Integer> {
       description = "Write the output to this file instead of standard output.")
   Path outFile;
 
+  static final String[] TABLE_FORMATS = {"table", "json"};
+
+  /** What commands answering a call tree offer: the table, and the merge API's exports. */
+  static final String[] TREE_FORMATS = {"table", "json", "folded", "pprof", "svg"};
+
   /** The output formats this command offers; the first is the default. */
-  abstract String[] formats();
+  String[] formats() {
+    return TABLE_FORMATS;
+  }
 
   abstract void run(ApiClient api, String format) throws ApiClient.ApiException, IOException;
 

@@ -29,26 +29,11 @@ final class ContributorsCommand extends ApiCommand {
   int limit;
 
   @Override
-  String[] formats() {
-    return new String[] {"table", "json"};
-  }
-
-  @Override
   void run(ApiClient api, String format) throws ApiClient.ApiException, IOException {
     JsonObject r =
         api.getJson(
             "/api/v1/contributors",
-            ApiClient.params(
-                "query",
-                selector,
-                "frame",
-                frame,
-                "from",
-                range.from,
-                "until",
-                range.until,
-                "limit",
-                Integer.toString(limit)));
+            range.params("query", selector, "frame", frame, "limit", Integer.toString(limit)));
     if (format.equals("json")) {
       printJson(r);
       return;

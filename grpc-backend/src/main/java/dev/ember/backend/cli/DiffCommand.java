@@ -51,11 +51,6 @@ final class DiffCommand extends ApiCommand {
   int limit;
 
   @Override
-  String[] formats() {
-    return new String[] {"table", "json"};
-  }
-
-  @Override
   void run(ApiClient api, String format) throws ApiClient.ApiException, IOException {
     JsonObject r =
         api.getJson(

@@ -33,33 +33,17 @@ final class LabelsCommand extends ApiCommand {
   int limit;
 
   @Override
-  String[] formats() {
-    return new String[] {"table", "json"};
-  }
-
-  @Override
   void run(ApiClient api, String format) throws ApiClient.ApiException, IOException {
     JsonObject r;
     String field;
     if (name == null) {
-      r =
-          api.getJson(
-              "/api/v1/labels",
-              ApiClient.params("query", query, "from", range.from, "until", range.until));
+      r = api.getJson("/api/v1/labels", range.params("query", query));
       field = "names";
     } else {
       r =
           api.getJson(
               "/api/v1/labels/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/values",
-              ApiClient.params(
-                  "query",
-                  query,
-                  "from",
-                  range.from,
-                  "until",
-                  range.until,
-                  "limit",
-                  Integer.toString(limit)));
+              range.params("query", query, "limit", Integer.toString(limit)));
       field = "values";
     }
     if (format.equals("json")) {

@@ -36,24 +36,11 @@ final class ProfilesCommand {
     int limit;
 
     @Override
-    String[] formats() {
-      return new String[] {"table", "json"};
-    }
-
-    @Override
     void run(ApiClient api, String format) throws ApiClient.ApiException, IOException {
       JsonObject r =
           api.getJson(
               "/api/v1/profiles",
-              ApiClient.params(
-                  "query",
-                  selector,
-                  "from",
-                  range.from,
-                  "until",
-                  range.until,
-                  "limit",
-                  Integer.toString(limit)));
+              range.params("query", selector, "limit", Integer.toString(limit)));
       if (format.equals("json")) {
         printJson(r);
         return;
@@ -97,17 +84,7 @@ final class ProfilesCommand {
         description = "32 hex digits, as 'profiles list' shows.")
     String id;
 
-    @Option(
-        names = "--from",
-        description = "Look from (default: ${DEFAULT-VALUE}).",
-        defaultValue = "now-24h")
-    String from;
-
-    @Option(
-        names = "--until",
-        description = "Look until (default: ${DEFAULT-VALUE}).",
-        defaultValue = "now")
-    String until;
+    @Mixin LookupRange lookup;
 
     @Option(
         names = "--min-share",
@@ -117,12 +94,12 @@ final class ProfilesCommand {
 
     @Override
     String[] formats() {
-      return new String[] {"table", "json", "folded", "pprof", "svg"};
+      return TREE_FORMATS;
     }
 
     @Override
     void run(ApiClient api, String format) throws ApiClient.ApiException, IOException {
-      Map<String, String> p = ApiClient.params("from", from, "until", until);
+      Map<String, String> p = lookup.params();
       String path = "/api/v1/profiles/" + id;
       if (!format.equals("table") && !format.equals("json")) {
         export(api, path, p, format);

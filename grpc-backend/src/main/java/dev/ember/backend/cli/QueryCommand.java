@@ -43,21 +43,13 @@ final class QueryCommand extends ApiCommand {
 
   @Override
   String[] formats() {
-    return new String[] {"table", "json", "folded", "pprof", "svg"};
+    return TREE_FORMATS;
   }
 
   @Override
   void run(ApiClient api, String format) throws ApiClient.ApiException, IOException {
     Map<String, String> p =
-        ApiClient.params(
-            "query",
-            selector,
-            "from",
-            range.from,
-            "until",
-            range.until,
-            "maxNodes",
-            maxNodes == null ? null : maxNodes.toString());
+        range.params("query", selector, "maxNodes", maxNodes == null ? null : maxNodes.toString());
     if (!format.equals("table") && !format.equals("json")) {
       export(api, "/api/v1/merge", p, format);
       return;

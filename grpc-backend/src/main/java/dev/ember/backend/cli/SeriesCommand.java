@@ -40,22 +40,13 @@ final class SeriesCommand extends ApiCommand {
   String aggregation;
 
   @Override
-  String[] formats() {
-    return new String[] {"table", "json"};
-  }
-
-  @Override
   void run(ApiClient api, String format) throws ApiClient.ApiException, IOException {
     JsonObject r =
         api.getJson(
             "/api/v1/series",
-            ApiClient.params(
+            range.params(
                 "query",
                 selector,
-                "from",
-                range.from,
-                "until",
-                range.until,
                 "step",
                 step,
                 "groupBy",

@@ -29,26 +29,11 @@ final class TopCommand extends ApiCommand {
   String sort;
 
   @Override
-  String[] formats() {
-    return new String[] {"table", "json"};
-  }
-
-  @Override
   void run(ApiClient api, String format) throws ApiClient.ApiException, IOException {
     JsonObject r =
         api.getJson(
             "/api/v1/top",
-            ApiClient.params(
-                "query",
-                selector,
-                "from",
-                range.from,
-                "until",
-                range.until,
-                "limit",
-                Integer.toString(limit),
-                "sort",
-                sort));
+            range.params("query", selector, "limit", Integer.toString(limit), "sort", sort));
     if (format.equals("json")) {
       printJson(r);
       return;

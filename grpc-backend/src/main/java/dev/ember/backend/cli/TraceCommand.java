@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,17 +29,7 @@ final class TraceCommand extends ApiCommand {
       description = "Profile type of the call tree (default: CPU when present).")
   String type;
 
-  @Option(
-      names = "--from",
-      description = "Look from (default: ${DEFAULT-VALUE}).",
-      defaultValue = "now-24h")
-  String from;
-
-  @Option(
-      names = "--until",
-      description = "Look until (default: ${DEFAULT-VALUE}).",
-      defaultValue = "now")
-  String until;
+  @Mixin LookupRange lookup;
 
   @Option(
       names = "--min-share",
@@ -48,13 +39,12 @@ final class TraceCommand extends ApiCommand {
 
   @Override
   String[] formats() {
-    return new String[] {"table", "json", "folded", "pprof", "svg"};
+    return TREE_FORMATS;
   }
 
   @Override
   void run(ApiClient api, String format) throws ApiClient.ApiException, IOException {
-    Map<String, String> p =
-        ApiClient.params("spanId", spanId, "type", type, "from", from, "until", until);
+    Map<String, String> p = lookup.params("spanId", spanId, "type", type);
     String path = "/api/v1/traces/" + traceId;
     if (!format.equals("table") && !format.equals("json")) {
       export(api, path, p, format);
