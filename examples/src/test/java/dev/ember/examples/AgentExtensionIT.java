@@ -2,14 +2,12 @@ package dev.ember.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ember.wire.AcceptingProfilesService;
 import dev.ember.wire.ProfilesValidator;
 import dev.ember.wire.ValidationReport;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
-import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse;
-import io.opentelemetry.proto.collector.profiles.v1development.ProfilesServiceGrpc;
 import io.opentelemetry.proto.profiles.v1development.Profile;
 import io.opentelemetry.proto.profiles.v1development.ProfilesDictionary;
 import io.opentelemetry.proto.profiles.v1development.Sample;
@@ -91,17 +89,7 @@ class AgentExtensionIT {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .maxInboundMessageSize(64 << 20)
-            .addService(
-                new ProfilesServiceGrpc.ProfilesServiceImplBase() {
-                  @Override
-                  public void export(
-                      ExportProfilesServiceRequest request,
-                      StreamObserver<ExportProfilesServiceResponse> response) {
-                    received.add(request);
-                    response.onNext(ExportProfilesServiceResponse.getDefaultInstance());
-                    response.onCompleted();
-                  }
-                })
+            .addService(new AcceptingProfilesService(received::add))
             .build()
             .start();
     Path log = dir.resolve("child.log");

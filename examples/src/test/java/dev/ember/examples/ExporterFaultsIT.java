@@ -2,12 +2,9 @@ package dev.ember.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ember.wire.AcceptingProfilesService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
-import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse;
-import io.opentelemetry.proto.collector.profiles.v1development.ProfilesServiceGrpc;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -91,17 +88,7 @@ class ExporterFaultsIT {
     assertThat(p.isAlive()).as("the app is unaffected by the outage").isTrue();
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-            .addService(
-                new ProfilesServiceGrpc.ProfilesServiceImplBase() {
-                  @Override
-                  public void export(
-                      ExportProfilesServiceRequest request,
-                      StreamObserver<ExportProfilesServiceResponse> response) {
-                    received.incrementAndGet();
-                    response.onNext(ExportProfilesServiceResponse.getDefaultInstance());
-                    response.onCompleted();
-                  }
-                })
+            .addService(new AcceptingProfilesService(r -> received.incrementAndGet()))
             .build()
             .start();
     try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Any;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import dev.ember.wire.AcceptingProfilesService;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -369,17 +370,7 @@ class GrpcProfileSenderIT {
                 GrpcSslContexts.forServer(
                         certs.resolve("server.pem").toFile(), certs.resolve("server.key").toFile())
                     .build())
-            .addService(
-                new ProfilesServiceGrpc.ProfilesServiceImplBase() {
-                  @Override
-                  public void export(
-                      ExportProfilesServiceRequest request,
-                      StreamObserver<ExportProfilesServiceResponse> response) {
-                    received.add(request);
-                    response.onNext(ExportProfilesServiceResponse.getDefaultInstance());
-                    response.onCompleted();
-                  }
-                })
+            .addService(new AcceptingProfilesService(received::add))
             .build()
             .start();
     String endpoint = "https://localhost:" + server.getPort();
