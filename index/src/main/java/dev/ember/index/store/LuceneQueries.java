@@ -157,7 +157,7 @@ final class LuceneQueries implements ProfileQueries {
       throws IOException {
     List<Matcher> sampleMatchers = selection.query().sampleMatchers();
     LinkKeys keys = LinkKeys.of(sampleMatchers);
-    List<PartitionScan> scans = plan(parts, scan -> scan.typeId(type) >= 0 && mayMatch(scan, keys));
+    List<PartitionScan> scans = plan(parts, type, keys);
     // Partitions answered from their aggregates cost less than a thread hand-off: do them here,
     // and send only those whose profiles must be read to the pool.
     List<PartitionScan> heavy = new ArrayList<>();
@@ -390,10 +390,7 @@ final class LuceneQueries implements ProfileQueries {
     String type = resolveType(selection.query().profileType(), parts);
     List<Map<List<String>, long[][]>> partials =
         parallel(
-            plan(
-                parts,
-                scan ->
-                    scan.typeId(type) >= 0 && mayMatch(scan, selection.query().sampleMatchers())),
+            plan(parts, type, LinkKeys.of(selection.query().sampleMatchers())),
             ctx,
             scan -> seriesPartition(scan, type, selection, stepNanos, n, groupBy, ctx));
     Map<List<String>, long[][]> groups = new TreeMap<>(LuceneQueries::compareLists);
@@ -1061,10 +1058,7 @@ final class LuceneQueries implements ProfileQueries {
     String type = resolveType(selection.query().profileType(), parts);
     List<FramePart> partials =
         parallel(
-            plan(
-                parts,
-                scan ->
-                    scan.typeId(type) >= 0 && mayMatch(scan, selection.query().sampleMatchers())),
+            plan(parts, type, LinkKeys.of(selection.query().sampleMatchers())),
             ctx,
             scan -> framePartition(scan, type, selection, frame, ctx));
     long frameTotal = 0;
@@ -1227,6 +1221,12 @@ final class LuceneQueries implements ProfileQueries {
       }
     }
     return out;
+  }
+
+  /** The partitions that hold the type and may hold samples with the wanted links. */
+  private List<PartitionScan> plan(List<Partition> parts, String type, LinkKeys keys)
+      throws IOException {
+    return plan(parts, scan -> scan.typeId(type) >= 0 && mayMatch(scan, keys));
   }
 
   private static List<PartitionScan> plan(List<Partition> parts) throws IOException {
