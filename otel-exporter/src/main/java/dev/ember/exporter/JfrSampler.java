@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.consumer.EventStream;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
@@ -130,44 +131,65 @@ final class JfrSampler implements AutoCloseable {
     stream.setReuse(true);
     // Unordered is cheaper to parse; samples are sorted here anyway before they are joined.
     stream.setOrdered(false);
+    String cpu = null;
     if (config.enabled(ProfileType.CPU)) {
       Duration interval = config.cpuInterval();
       if (hasCpuTimeSampler()) {
-        cpuEvent = CPU_TIME_SAMPLE;
+        cpu = CPU_TIME_SAMPLE;
         stream.enable(CPU_TIME_SAMPLE).with("throttle", interval.toMillis() + "ms");
         stream.enable("jdk.CPUTimeSamplesLost");
-        stream.onEvent("jdk.CPUTimeSamplesLost", e -> lostCpuSamples += e.getLong("lostSamples"));
       } else {
-        cpuEvent = EXECUTION_SAMPLE;
+        cpu = EXECUTION_SAMPLE;
         stream.enable(EXECUTION_SAMPLE).withPeriod(interval);
       }
-      stream.onEvent(cpuEvent, this::onCpuSample);
     }
     if (config.enabled(ProfileType.ALLOC)) {
       stream
           .enable(ALLOCATION_SAMPLE)
           .with("throttle", config.allocationRate() + "/s")
           .withStackTrace();
-      stream.onEvent(ALLOCATION_SAMPLE, this::onAllocation);
     }
     if (config.enabled(ProfileType.MUTEX)) {
       stream.enable(MONITOR_ENTER).withThreshold(config.lockThreshold()).withStackTrace();
-      stream.onEvent(MONITOR_ENTER, e -> onLock(ProfileType.MUTEX, e));
     }
     if (config.enabled(ProfileType.BLOCK)) {
       stream.enable(THREAD_PARK).withThreshold(config.blockThreshold()).withStackTrace();
-      stream.onEvent(THREAD_PARK, e -> onLock(ProfileType.BLOCK, e));
     }
     stream.enable(SpanContextEvent.NAME);
-    stream.onEvent(SpanContextEvent.NAME, this::onSpanContext);
     stream.enable(LabelsEvent.NAME);
-    stream.onEvent(LabelsEvent.NAME, this::onLabels);
+    subscribe(stream, cpu);
     stream.onFlush(this::onFlush);
     stream.onError(t -> logger.log(Level.WARNING, "JFR stream error; profiling continues", t));
     startRecordingOnADaemonThread(stream);
     TrackingContextStorage.setActive(true);
     warnIfJfrStackDepthIsLower(config.stackDepth());
     logger.log(Level.FINE, "Ember profiling started: {0}", config);
+  }
+
+  /**
+   * Registers the callbacks for the configured profile types on a stream: the live recording
+   * stream, or a recording file that a benchmark or test replays. {@code cpu} is the CPU event to
+   * read ({@link #CPU_TIME_SAMPLE} or {@link #EXECUTION_SAMPLE}), null without CPU profiling.
+   */
+  void subscribe(EventStream s, String cpu) {
+    cpuEvent = cpu;
+    if (cpu != null) {
+      s.onEvent(cpu, this::onCpuSample);
+      if (cpu.equals(CPU_TIME_SAMPLE)) {
+        s.onEvent("jdk.CPUTimeSamplesLost", e -> lostCpuSamples += e.getLong("lostSamples"));
+      }
+    }
+    if (config.enabled(ProfileType.ALLOC)) {
+      s.onEvent(ALLOCATION_SAMPLE, this::onAllocation);
+    }
+    if (config.enabled(ProfileType.MUTEX)) {
+      s.onEvent(MONITOR_ENTER, e -> onLock(ProfileType.MUTEX, e));
+    }
+    if (config.enabled(ProfileType.BLOCK)) {
+      s.onEvent(THREAD_PARK, e -> onLock(ProfileType.BLOCK, e));
+    }
+    s.onEvent(SpanContextEvent.NAME, this::onSpanContext);
+    s.onEvent(LabelsEvent.NAME, this::onLabels);
   }
 
   /**
