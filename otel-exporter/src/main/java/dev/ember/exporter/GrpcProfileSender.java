@@ -9,6 +9,8 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ClientStreamTracer;
+import io.grpc.Compressor;
+import io.grpc.CompressorRegistry;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
@@ -37,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLException;
 
 /**
@@ -114,6 +117,11 @@ final class GrpcProfileSender implements AutoCloseable {
       }
     } else {
       builder.usePlaintext();
+    }
+    if (config.gzip()) {
+      CompressorRegistry compressors = CompressorRegistry.newEmptyInstance();
+      compressors.register(new LeveledGzip(config.gzipLevel()));
+      builder.compressorRegistry(compressors);
     }
     this.channel = builder.build();
     Metadata headers = new Metadata();
@@ -391,6 +399,32 @@ final class GrpcProfileSender implements AutoCloseable {
         "Ember profiles: sender stopped: {0} requests sent ({1} bytes on the wire, {2}"
             + " uncompressed), {3} dropped, {4} left unsent at shutdown",
         new Object[] {sent.get(), wireBytes.get(), rawBytes.get(), dropped.get(), left});
+  }
+
+  /**
+   * gzip at a chosen level ({@code otel.exporter.otlp.profiles.compression.level}); gRPC's own gzip
+   * always uses level 6. Any gzip reader decompresses it.
+   */
+  private static final class LeveledGzip implements Compressor {
+    private final int level;
+
+    LeveledGzip(int level) {
+      this.level = level;
+    }
+
+    @Override
+    public String getMessageEncoding() {
+      return "gzip";
+    }
+
+    @Override
+    public OutputStream compress(OutputStream os) throws IOException {
+      return new GZIPOutputStream(os) {
+        {
+          def.setLevel(level);
+        }
+      };
+    }
   }
 
   /** Passes a request's bytes through as they are. */

@@ -245,12 +245,17 @@ final class JfrSampler implements AutoCloseable {
     if (t == null) {
       return;
     }
+    // Each field read walks the event's field list by name (and allocates an iterator): for a
+    // change to "no span" (about a third of them) the span id alone says all.
+    long spanId = e.getLong("spanId");
     SpanIds ids =
-        new SpanIds(
-            e.getLong("traceIdHigh"),
-            e.getLong("traceIdLow"),
-            e.getLong("spanId"),
-            e.getLong("localRootSpanId"));
+        spanId == 0
+            ? SpanIds.NONE
+            : new SpanIds(
+                e.getLong("traceIdHigh"),
+                e.getLong("traceIdLow"),
+                spanId,
+                e.getLong("localRootSpanId"));
     contexts.spanChanged(t.getJavaThreadId(), nanos(e.getStartTime()), ids);
   }
 
