@@ -77,7 +77,7 @@ final class JfrSampler implements AutoCloseable {
   private final long windowNanos;
   private final ThreadContexts contexts = new ThreadContexts();
   private final List<Pending> pending = new ArrayList<>();
-  private final Map<RecordedMethod, String[]> methods = new IdentityHashMap<>();
+  private final Map<RecordedMethod, MethodFrames> methods = new IdentityHashMap<>();
 
   /**
    * JFR's parser hands out one object per distinct stack of a chunk (a chunk spans many flushes),
@@ -245,18 +245,21 @@ final class JfrSampler implements AutoCloseable {
     if (t == null) {
       return;
     }
+    long time = nanos(e.getStartTime());
     // Each field read walks the event's field list by name (and allocates an iterator): for a
     // change to "no span" (about a third of them) the span id alone says all.
     long spanId = e.getLong("spanId");
-    SpanIds ids =
-        spanId == 0
-            ? SpanIds.NONE
-            : new SpanIds(
-                e.getLong("traceIdHigh"),
-                e.getLong("traceIdLow"),
-                spanId,
-                e.getLong("localRootSpanId"));
-    contexts.spanChanged(t.getJavaThreadId(), nanos(e.getStartTime()), ids);
+    if (spanId == 0) {
+      contexts.spanChanged(t.getJavaThreadId(), time, 0, 0, 0, 0);
+    } else {
+      contexts.spanChanged(
+          t.getJavaThreadId(),
+          time,
+          e.getLong("traceIdHigh"),
+          e.getLong("traceIdLow"),
+          spanId,
+          e.getLong("localRootSpanId"));
+    }
   }
 
   private synchronized void onLabels(RecordedEvent e) {
@@ -363,17 +366,59 @@ final class JfrSampler implements AutoCloseable {
 
   private Frame frame(RecordedFrame f) {
     RecordedMethod m = f.getMethod();
-    String[] names = methods.get(m);
-    if (names == null) {
+    MethodFrames frames = methods.get(m);
+    if (frames == null) {
       if (methods.size() >= METHOD_CACHE_LIMIT) {
         methods.clear();
       }
       String type = FrameNames.stableType(m.getType().getName()).replace('.', '/');
       String name = type + "." + m.getName();
-      names = new String[] {name, name + m.getDescriptor(), fileName(type)};
-      methods.put(m, names);
+      frames = new MethodFrames(name, name + m.getDescriptor(), fileName(type));
+      methods.put(m, frames);
     }
-    return new Frame(names[0], names[1], names[2], Math.max(f.getLineNumber(), 0));
+    return frames.at(Math.max(f.getLineNumber(), 0));
+  }
+
+  /**
+   * The names of one method and its frames by line. Stacks are converted again in every window, but
+   * their frames stay the same objects as long as the method is cached: far fewer objects that live
+   * for a window, which the garbage collector would copy again and again.
+   */
+  private static final class MethodFrames {
+    static final int MAX_LINES_PER_METHOD = 64;
+
+    final String name;
+    final String systemName;
+    final String fileName;
+    private int[] lines = new int[2];
+    private Frame[] frames = new Frame[2];
+    private int size;
+
+    MethodFrames(String name, String systemName, String fileName) {
+      this.name = name;
+      this.systemName = systemName;
+      this.fileName = fileName;
+    }
+
+    Frame at(int line) {
+      for (int i = 0; i < size; i++) {
+        if (lines[i] == line) {
+          return frames[i];
+        }
+      }
+      if (size == MAX_LINES_PER_METHOD) {
+        return new Frame(name, systemName, fileName, line); // bounded: rare huge methods
+      }
+      if (size == lines.length) {
+        lines = java.util.Arrays.copyOf(lines, size * 2);
+        frames = java.util.Arrays.copyOf(frames, size * 2);
+      }
+      Frame frame = new Frame(name, systemName, fileName, line);
+      lines[size] = line;
+      frames[size] = frame;
+      size++;
+      return frame;
+    }
   }
 
   /** JFR has no source file: derive it from the outermost class, as javac names files. */

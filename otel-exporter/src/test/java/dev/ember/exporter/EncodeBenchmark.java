@@ -99,7 +99,14 @@ public final class EncodeBenchmark {
             return s;
           });
     }
-    List<String> names = new ArrayList<>(variants.keySet());
+    // -Dbench.only=replay (a prefix of the variant names) runs only those variants.
+    String only = System.getProperty("bench.only", "");
+    List<String> names = new ArrayList<>();
+    for (String name : variants.keySet()) {
+      if (name.startsWith(only)) {
+        names.add(name);
+      }
+    }
     Map<String, List<double[]>> results = new LinkedHashMap<>();
     Map<String, Long> outputs = new LinkedHashMap<>();
     for (int round = 0; round < warmup + rounds; round++) {
