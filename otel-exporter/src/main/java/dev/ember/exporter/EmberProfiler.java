@@ -1,6 +1,5 @@
 package dev.ember.exporter;
 
-import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.Map;
 import java.util.logging.Level;
@@ -93,8 +92,7 @@ public final class EmberProfiler implements AutoCloseable {
           new JfrSampler(
               config,
               window -> {
-                ExportProfilesServiceRequest request =
-                    new OtlpEncoder(attributes, VERSION).encode(window);
+                byte[] request = new OtlpEncoder(attributes, VERSION).encode(window);
                 sender.enqueue(request);
               });
       sampler.start();

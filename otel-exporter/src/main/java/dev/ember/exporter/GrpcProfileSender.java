@@ -7,7 +7,12 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.ClientStreamTracer;
+import io.grpc.Compressor;
+import io.grpc.CompressorRegistry;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -16,11 +21,17 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
-import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse;
 import io.opentelemetry.proto.collector.profiles.v1development.ProfilesServiceGrpc;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLException;
 
 /**
@@ -52,8 +64,20 @@ final class GrpcProfileSender implements AutoCloseable {
 
   private final ProfilingConfig config;
   private final ManagedChannel channel;
-  private final ProfilesServiceGrpc.ProfilesServiceBlockingStub stub;
-  private final ArrayDeque<ExportProfilesServiceRequest> queue = new ArrayDeque<>();
+  private final Channel channelWithHeaders;
+  private final CallOptions callOptions;
+
+  /**
+   * OTLP's {@code Export} method with the request as ready-made bytes ({@link OtlpEncoder} writes
+   * them), so nothing is built or serialized again here; the response is parsed as usual.
+   */
+  static final MethodDescriptor<byte[], ExportProfilesServiceResponse> EXPORT_BYTES =
+      ProfilesServiceGrpc.getExportMethod().toBuilder(
+              new BytesMarshaller(),
+              ProtoUtils.marshaller(ExportProfilesServiceResponse.getDefaultInstance()))
+          .build();
+
+  private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
   private final Thread thread;
   private final long warnEveryNanos;
   private long queuedBytes;
@@ -94,16 +118,21 @@ final class GrpcProfileSender implements AutoCloseable {
     } else {
       builder.usePlaintext();
     }
+    if (config.gzip()) {
+      CompressorRegistry compressors = CompressorRegistry.newEmptyInstance();
+      compressors.register(new LeveledGzip(config.gzipLevel()));
+      builder.compressorRegistry(compressors);
+    }
     this.channel = builder.build();
     Metadata headers = new Metadata();
     for (Map.Entry<String, String> h : config.headers().entrySet()) {
       headers.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER), h.getValue());
     }
-    ProfilesServiceGrpc.ProfilesServiceBlockingStub s =
-        ProfilesServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(
-                MetadataUtils.newAttachHeadersInterceptor(headers), new WireBytesCounter());
-    this.stub = config.gzip() ? s.withCompression("gzip") : s;
+    this.channelWithHeaders =
+        ClientInterceptors.intercept(
+            channel, MetadataUtils.newAttachHeadersInterceptor(headers), new WireBytesCounter());
+    this.callOptions =
+        config.gzip() ? CallOptions.DEFAULT.withCompression("gzip") : CallOptions.DEFAULT;
     this.thread = new Thread(this::run, "ember-profile-sender");
     thread.setDaemon(true);
     thread.start();
@@ -117,9 +146,12 @@ final class GrpcProfileSender implements AutoCloseable {
     return "https".equals(config.endpoint().getScheme()) ? 443 : 4317;
   }
 
-  /** Queues a request; drops the oldest when the queue is over its bounds. Never throws. */
-  void enqueue(ExportProfilesServiceRequest request) {
-    long size = request.getSerializedSize();
+  /**
+   * Queues a request (the bytes of an {@code ExportProfilesServiceRequest}); drops the oldest when
+   * the queue is over its bounds. Never throws.
+   */
+  void enqueue(byte[] request) {
+    long size = request.length;
     int droppedNow = 0;
     synchronized (queue) {
       if (closing) {
@@ -131,8 +163,8 @@ final class GrpcProfileSender implements AutoCloseable {
         queue.addLast(request);
         queuedBytes += size;
         while (queue.size() > config.queueMaxWindows() || queuedBytes > config.queueMaxBytes()) {
-          ExportProfilesServiceRequest old = queue.pollFirst();
-          queuedBytes -= old.getSerializedSize();
+          byte[] old = queue.pollFirst();
+          queuedBytes -= old.length;
           droppedNow++;
         }
       }
@@ -177,7 +209,7 @@ final class GrpcProfileSender implements AutoCloseable {
 
   private void run() {
     while (true) {
-      ExportProfilesServiceRequest next;
+      byte[] next;
       synchronized (queue) {
         while (queue.isEmpty() && !closing) {
           try {
@@ -195,7 +227,7 @@ final class GrpcProfileSender implements AutoCloseable {
       synchronized (queue) {
         if (queue.peekFirst() == next) {
           queue.pollFirst();
-          queuedBytes -= next.getSerializedSize();
+          queuedBytes -= next.length;
           if (!delivered) {
             dropped.incrementAndGet();
           }
@@ -203,13 +235,13 @@ final class GrpcProfileSender implements AutoCloseable {
       }
       if (delivered) {
         sent.incrementAndGet();
-        rawBytes.addAndGet(next.getSerializedSize());
+        rawBytes.addAndGet(next.length);
       }
     }
   }
 
   /** Sends one request with retries; true once delivered, false when given up. */
-  private boolean send(ExportProfilesServiceRequest request) {
+  private boolean send(byte[] request) {
     long backoff = INITIAL_BACKOFF_MS;
     while (true) {
       long timeoutMs = config.timeout().toMillis();
@@ -223,7 +255,11 @@ final class GrpcProfileSender implements AutoCloseable {
       Status status;
       try {
         ExportProfilesServiceResponse response =
-            stub.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).export(request);
+            ClientCalls.blockingUnaryCall(
+                channelWithHeaders,
+                EXPORT_BYTES,
+                callOptions.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS),
+                request);
         if (response.hasPartialSuccess()
             && (response.getPartialSuccess().getRejectedProfiles() > 0
                 || !response.getPartialSuccess().getErrorMessage().isEmpty())) {
@@ -266,7 +302,7 @@ final class GrpcProfileSender implements AutoCloseable {
   }
 
   /** Sleeps before a retry; false when the request left the queue meanwhile or we are closing. */
-  private boolean sleepUntilRetry(long millis, ExportProfilesServiceRequest request) {
+  private boolean sleepUntilRetry(long millis, byte[] request) {
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     synchronized (queue) {
       while (!closing && queue.peekFirst() == request) {
@@ -363,6 +399,68 @@ final class GrpcProfileSender implements AutoCloseable {
         "Ember profiles: sender stopped: {0} requests sent ({1} bytes on the wire, {2}"
             + " uncompressed), {3} dropped, {4} left unsent at shutdown",
         new Object[] {sent.get(), wireBytes.get(), rawBytes.get(), dropped.get(), left});
+  }
+
+  /**
+   * gzip at a chosen level ({@code otel.exporter.otlp.profiles.compression.level}); gRPC's own gzip
+   * always uses level 6. Any gzip reader decompresses it.
+   */
+  private static final class LeveledGzip implements Compressor {
+    private final int level;
+
+    LeveledGzip(int level) {
+      this.level = level;
+    }
+
+    @Override
+    public String getMessageEncoding() {
+      return "gzip";
+    }
+
+    @Override
+    public OutputStream compress(OutputStream os) throws IOException {
+      return new GZIPOutputStream(os) {
+        {
+          def.setLevel(level);
+        }
+      };
+    }
+  }
+
+  /** Passes a request's bytes through as they are. */
+  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new BytesStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * The request's bytes as gRPC likes a message stream: of known length (framed without a copy) and
+   * drainable (written to the compressor or transport in one call).
+   */
+  private static final class BytesStream extends ByteArrayInputStream
+      implements KnownLength, Drainable {
+    BytesStream(byte[] bytes) {
+      super(bytes);
+    }
+
+    @Override
+    public int drainTo(OutputStream target) throws IOException {
+      int n = count - pos;
+      target.write(buf, pos, n);
+      pos = count;
+      return n;
+    }
   }
 
   /** Counts the bytes each request puts on the wire, after compression. */

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.consumer.EventStream;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
@@ -76,7 +77,7 @@ final class JfrSampler implements AutoCloseable {
   private final long windowNanos;
   private final ThreadContexts contexts = new ThreadContexts();
   private final List<Pending> pending = new ArrayList<>();
-  private final Map<RecordedMethod, String[]> methods = new IdentityHashMap<>();
+  private final Map<RecordedMethod, MethodFrames> methods = new IdentityHashMap<>();
 
   /**
    * JFR's parser hands out one object per distinct stack of a chunk (a chunk spans many flushes),
@@ -130,44 +131,65 @@ final class JfrSampler implements AutoCloseable {
     stream.setReuse(true);
     // Unordered is cheaper to parse; samples are sorted here anyway before they are joined.
     stream.setOrdered(false);
+    String cpu = null;
     if (config.enabled(ProfileType.CPU)) {
       Duration interval = config.cpuInterval();
       if (hasCpuTimeSampler()) {
-        cpuEvent = CPU_TIME_SAMPLE;
+        cpu = CPU_TIME_SAMPLE;
         stream.enable(CPU_TIME_SAMPLE).with("throttle", interval.toMillis() + "ms");
         stream.enable("jdk.CPUTimeSamplesLost");
-        stream.onEvent("jdk.CPUTimeSamplesLost", e -> lostCpuSamples += e.getLong("lostSamples"));
       } else {
-        cpuEvent = EXECUTION_SAMPLE;
+        cpu = EXECUTION_SAMPLE;
         stream.enable(EXECUTION_SAMPLE).withPeriod(interval);
       }
-      stream.onEvent(cpuEvent, this::onCpuSample);
     }
     if (config.enabled(ProfileType.ALLOC)) {
       stream
           .enable(ALLOCATION_SAMPLE)
           .with("throttle", config.allocationRate() + "/s")
           .withStackTrace();
-      stream.onEvent(ALLOCATION_SAMPLE, this::onAllocation);
     }
     if (config.enabled(ProfileType.MUTEX)) {
       stream.enable(MONITOR_ENTER).withThreshold(config.lockThreshold()).withStackTrace();
-      stream.onEvent(MONITOR_ENTER, e -> onLock(ProfileType.MUTEX, e));
     }
     if (config.enabled(ProfileType.BLOCK)) {
       stream.enable(THREAD_PARK).withThreshold(config.blockThreshold()).withStackTrace();
-      stream.onEvent(THREAD_PARK, e -> onLock(ProfileType.BLOCK, e));
     }
     stream.enable(SpanContextEvent.NAME);
-    stream.onEvent(SpanContextEvent.NAME, this::onSpanContext);
     stream.enable(LabelsEvent.NAME);
-    stream.onEvent(LabelsEvent.NAME, this::onLabels);
+    subscribe(stream, cpu);
     stream.onFlush(this::onFlush);
     stream.onError(t -> logger.log(Level.WARNING, "JFR stream error; profiling continues", t));
     startRecordingOnADaemonThread(stream);
     TrackingContextStorage.setActive(true);
     warnIfJfrStackDepthIsLower(config.stackDepth());
     logger.log(Level.FINE, "Ember profiling started: {0}", config);
+  }
+
+  /**
+   * Registers the callbacks for the configured profile types on a stream: the live recording
+   * stream, or a recording file that a benchmark or test replays. {@code cpu} is the CPU event to
+   * read ({@link #CPU_TIME_SAMPLE} or {@link #EXECUTION_SAMPLE}), null without CPU profiling.
+   */
+  void subscribe(EventStream s, String cpu) {
+    cpuEvent = cpu;
+    if (cpu != null) {
+      s.onEvent(cpu, this::onCpuSample);
+      if (cpu.equals(CPU_TIME_SAMPLE)) {
+        s.onEvent("jdk.CPUTimeSamplesLost", e -> lostCpuSamples += e.getLong("lostSamples"));
+      }
+    }
+    if (config.enabled(ProfileType.ALLOC)) {
+      s.onEvent(ALLOCATION_SAMPLE, this::onAllocation);
+    }
+    if (config.enabled(ProfileType.MUTEX)) {
+      s.onEvent(MONITOR_ENTER, e -> onLock(ProfileType.MUTEX, e));
+    }
+    if (config.enabled(ProfileType.BLOCK)) {
+      s.onEvent(THREAD_PARK, e -> onLock(ProfileType.BLOCK, e));
+    }
+    s.onEvent(SpanContextEvent.NAME, this::onSpanContext);
+    s.onEvent(LabelsEvent.NAME, this::onLabels);
   }
 
   /**
@@ -223,13 +245,21 @@ final class JfrSampler implements AutoCloseable {
     if (t == null) {
       return;
     }
-    SpanIds ids =
-        new SpanIds(
-            e.getLong("traceIdHigh"),
-            e.getLong("traceIdLow"),
-            e.getLong("spanId"),
-            e.getLong("localRootSpanId"));
-    contexts.spanChanged(t.getJavaThreadId(), nanos(e.getStartTime()), ids);
+    long time = nanos(e.getStartTime());
+    // Each field read walks the event's field list by name (and allocates an iterator): for a
+    // change to "no span" (about a third of them) the span id alone says all.
+    long spanId = e.getLong("spanId");
+    if (spanId == 0) {
+      contexts.spanChanged(t.getJavaThreadId(), time, 0, 0, 0, 0);
+    } else {
+      contexts.spanChanged(
+          t.getJavaThreadId(),
+          time,
+          e.getLong("traceIdHigh"),
+          e.getLong("traceIdLow"),
+          spanId,
+          e.getLong("localRootSpanId"));
+    }
   }
 
   private synchronized void onLabels(RecordedEvent e) {
@@ -336,17 +366,59 @@ final class JfrSampler implements AutoCloseable {
 
   private Frame frame(RecordedFrame f) {
     RecordedMethod m = f.getMethod();
-    String[] names = methods.get(m);
-    if (names == null) {
+    MethodFrames frames = methods.get(m);
+    if (frames == null) {
       if (methods.size() >= METHOD_CACHE_LIMIT) {
         methods.clear();
       }
       String type = FrameNames.stableType(m.getType().getName()).replace('.', '/');
       String name = type + "." + m.getName();
-      names = new String[] {name, name + m.getDescriptor(), fileName(type)};
-      methods.put(m, names);
+      frames = new MethodFrames(name, name + m.getDescriptor(), fileName(type));
+      methods.put(m, frames);
     }
-    return new Frame(names[0], names[1], names[2], Math.max(f.getLineNumber(), 0));
+    return frames.at(Math.max(f.getLineNumber(), 0));
+  }
+
+  /**
+   * The names of one method and its frames by line. Stacks are converted again in every window, but
+   * their frames stay the same objects as long as the method is cached: far fewer objects that live
+   * for a window, which the garbage collector would copy again and again.
+   */
+  private static final class MethodFrames {
+    static final int MAX_LINES_PER_METHOD = 64;
+
+    final String name;
+    final String systemName;
+    final String fileName;
+    private int[] lines = new int[2];
+    private Frame[] frames = new Frame[2];
+    private int size;
+
+    MethodFrames(String name, String systemName, String fileName) {
+      this.name = name;
+      this.systemName = systemName;
+      this.fileName = fileName;
+    }
+
+    Frame at(int line) {
+      for (int i = 0; i < size; i++) {
+        if (lines[i] == line) {
+          return frames[i];
+        }
+      }
+      if (size == MAX_LINES_PER_METHOD) {
+        return new Frame(name, systemName, fileName, line); // bounded: rare huge methods
+      }
+      if (size == lines.length) {
+        lines = java.util.Arrays.copyOf(lines, size * 2);
+        frames = java.util.Arrays.copyOf(frames, size * 2);
+      }
+      Frame frame = new Frame(name, systemName, fileName, line);
+      lines[size] = line;
+      frames[size] = frame;
+      size++;
+      return frame;
+    }
   }
 
   /** JFR has no source file: derive it from the outermost class, as javac names files. */

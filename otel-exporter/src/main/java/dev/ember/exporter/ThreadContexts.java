@@ -20,38 +20,78 @@ final class ThreadContexts {
   static final int MAX_CHANGES = 8192;
   static final int MAX_THREADS = 200_000;
 
-  /** Changes of one kind on one thread, ordered by time. */
+  /**
+   * Changes of one kind on one thread, ordered by time. A span change is four longs in {@code
+   * longs} (span id first: 0 means no span), so the span history holds no object per change: these
+   * live for the whole retention, and young objects that live that long are what the garbage
+   * collector copies again and again. A labels change is its canonical string in {@code values}.
+   */
   static final class History {
+    static final int SPAN_LONGS = 4;
+
+    final int stride;
     long[] times = new long[4];
-    Object[] values = new Object[4];
+    long[] longs;
+    Object[] values;
     int size;
 
     /** True once older changes were dropped: lookups before times[0] are then unknown. */
     boolean forgotten;
 
-    void add(long time, Object value) {
+    /** {@code stride} longs per change, or 0 for one object per change. */
+    History(int stride) {
+      this.stride = stride;
+      if (stride > 0) {
+        longs = new long[4 * stride];
+      } else {
+        values = new Object[4];
+      }
+    }
+
+    /** Makes room at the end and slides later changes back; returns the new change's index. */
+    private int insert(long time) {
       if (size == times.length) {
         if (size >= MAX_CHANGES) {
           dropFirst(size / 2);
         } else {
           times = java.util.Arrays.copyOf(times, size * 2);
-          values = java.util.Arrays.copyOf(values, size * 2);
+          if (longs != null) {
+            longs = java.util.Arrays.copyOf(longs, size * 2 * stride);
+          } else {
+            values = java.util.Arrays.copyOf(values, size * 2);
+          }
         }
       }
       int i = size;
       // Events mostly arrive in time order; slide back for the rare late one.
       while (i > 0 && times[i - 1] > time) {
         times[i] = times[i - 1];
-        values[i] = values[i - 1];
+        if (longs != null) {
+          System.arraycopy(longs, (i - 1) * stride, longs, i * stride, stride);
+        } else {
+          values[i] = values[i - 1];
+        }
         i--;
       }
       times[i] = time;
-      values[i] = value;
       size++;
+      return i;
     }
 
-    /** The value current at {@code time}; {@code fallback} when nothing is known for it. */
-    Object at(long time, Object none, Object unknown) {
+    void add(long time, Object value) {
+      values[insert(time)] = value;
+    }
+
+    void add(long time, long a, long b, long c, long d) {
+      int at = insert(time) * stride;
+      longs[at] = a;
+      longs[at + 1] = b;
+      longs[at + 2] = c;
+      longs[at + 3] = d;
+    }
+
+    /** The index of the change current at {@code time}: -1 when none, -2 when unknown. */
+    int at(long time) {
       int lo = 0;
       int hi = size - 1;
       int found = -1;
@@ -65,9 +105,9 @@ final class ThreadContexts {
         }
       }
       if (found < 0) {
-        return forgotten ? unknown : none;
+        return forgotten ? -2 : -1;
       }
-      return values[found];
+      return found;
     }
 
     /** Drops changes before {@code cutoff}, keeping the one that still applies at it. */
@@ -83,29 +123,43 @@ final class ThreadContexts {
 
     private void dropFirst(int n) {
       System.arraycopy(times, n, times, 0, size - n);
-      System.arraycopy(values, n, values, 0, size - n);
-      java.util.Arrays.fill(values, size - n, size, null);
+      if (longs != null) {
+        System.arraycopy(longs, n * stride, longs, 0, (size - n) * stride);
+      } else {
+        System.arraycopy(values, n, values, 0, size - n);
+        java.util.Arrays.fill(values, size - n, size, null);
+      }
       size -= n;
       forgotten = true;
     }
 
-    boolean isIdleAndEmpty(long cutoff, Object none) {
-      return size == 0 || (size == 1 && times[0] <= cutoff && values[0] == none);
+    /** Nothing left that a sample could need: no change, or one old change to "nothing". */
+    boolean isIdleAndEmpty(long cutoff) {
+      if (size == 0) {
+        return true;
+      }
+      boolean nothing = longs != null ? longs[0] == 0 : "".equals(values[0]);
+      return size == 1 && times[0] <= cutoff && nothing;
     }
   }
-
-  static final Object UNKNOWN = new Object();
 
   private final Map<Long, History> spans = new HashMap<>();
   private final Map<Long, History> labels = new HashMap<>();
   private long droppedThreads;
 
-  void spanChanged(long threadId, long time, SpanIds ids) {
-    history(spans, threadId).add(time, ids.isNone() ? SpanIds.NONE : ids);
+  /** A span change; {@code spanId} 0 means no sampled span (the other ids are then ignored). */
+  void spanChanged(
+      long threadId, long time, long traceIdHigh, long traceIdLow, long spanId, long root) {
+    History h = history(spans, threadId, History.SPAN_LONGS);
+    if (spanId == 0) {
+      h.add(time, 0, 0, 0, 0);
+    } else {
+      h.add(time, spanId, traceIdHigh, traceIdLow, root);
+    }
   }
 
   void labelsChanged(long threadId, long time, String canonical) {
-    history(labels, threadId).add(time, canonical == null ? "" : canonical.intern());
+    history(labels, threadId, 0).add(time, canonical == null ? "" : canonical.intern());
   }
 
   /** The span current on a thread at a time; {@link SpanIds#NONE} when none or unknown. */
@@ -114,8 +168,13 @@ final class ThreadContexts {
     if (h == null) {
       return SpanIds.NONE;
     }
-    Object v = h.at(time, SpanIds.NONE, UNKNOWN);
-    return v instanceof SpanIds ids ? ids : SpanIds.NONE;
+    int i = h.at(time);
+    if (i < 0) {
+      return SpanIds.NONE;
+    }
+    long[] l = h.longs;
+    int at = i * History.SPAN_LONGS;
+    return l[at] == 0 ? SpanIds.NONE : new SpanIds(l[at + 1], l[at + 2], l[at], l[at + 3]);
   }
 
   /** The canonical labels of a thread at a time; "" when none or unknown. */
@@ -124,28 +183,28 @@ final class ThreadContexts {
     if (h == null) {
       return "";
     }
-    Object v = h.at(time, "", UNKNOWN);
-    return v instanceof String s ? s : "";
+    int i = h.at(time);
+    return i < 0 ? "" : (String) h.values[i];
   }
 
   /** Forgets what no sample still waiting can need: changes older than the retention. */
   void expire(long watermark) {
     long cutoff = watermark - RETENTION_NANOS;
-    expire(spans, cutoff, SpanIds.NONE);
-    expire(labels, cutoff, "");
+    expire(spans, cutoff);
+    expire(labels, cutoff);
   }
 
-  private static void expire(Map<Long, History> map, long cutoff, Object none) {
+  private static void expire(Map<Long, History> map, long cutoff) {
     for (Iterator<History> it = map.values().iterator(); it.hasNext(); ) {
       History h = it.next();
       h.expire(cutoff);
-      if (h.isIdleAndEmpty(cutoff, none)) {
+      if (h.isIdleAndEmpty(cutoff)) {
         it.remove();
       }
     }
   }
 
-  private History history(Map<Long, History> map, long threadId) {
+  private History history(Map<Long, History> map, long threadId, int stride) {
     History h = map.get(threadId);
     if (h == null) {
       if (map.size() >= MAX_THREADS) {
@@ -155,7 +214,7 @@ final class ThreadContexts {
         it.remove();
         droppedThreads++;
       }
-      h = new History();
+      h = new History(stride);
       map.put(threadId, h);
     }
     return h;

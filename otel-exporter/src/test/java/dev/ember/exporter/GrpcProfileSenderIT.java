@@ -133,15 +133,16 @@ class GrpcProfileSenderIT {
     return ProfilingConfig.from(p::get);
   }
 
-  /** A request made unique (and of a chosen size) by its string table. */
-  static ExportProfilesServiceRequest request(int id, int padBytes) {
+  /** The bytes of a request made unique (and of a chosen size) by its string table. */
+  static byte[] request(int id, int padBytes) {
     return ExportProfilesServiceRequest.newBuilder()
         .setDictionary(
             ProfilesDictionary.newBuilder()
                 .addStringTable("")
                 .addStringTable("request-" + id)
                 .addStringTable("x".repeat(padBytes)))
-        .build();
+        .build()
+        .toByteArray();
   }
 
   static int id(ExportProfilesServiceRequest r) {

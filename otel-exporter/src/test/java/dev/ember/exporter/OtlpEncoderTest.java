@@ -33,12 +33,13 @@ class OtlpEncoderTest {
   @Test
   void encodesAValidRequestThatParsesWithoutUnknownFields() throws Exception {
     ExportProfilesServiceRequest req =
-        new OtlpEncoder(Map.of("service.name", "svc"), "test").encode(window());
+        ExportProfilesServiceRequest.parseFrom(
+            new OtlpEncoder(Map.of("service.name", "svc"), "test").encode(window()));
     ValidationReport report = ProfilesValidator.validate(req);
     assertThat(report.isValid()).as(report.toString()).isTrue();
-    ExportProfilesServiceRequest parsed = ExportProfilesServiceRequest.parseFrom(req.toByteArray());
-    assertThat(parsed).isEqualTo(req);
-    assertThat(ProfilesValidator.validate(parsed).isValid()).isTrue();
+    assertThat(req.toByteArray())
+        .as("written as the generated code would")
+        .isEqualTo(new OtlpEncoder(Map.of("service.name", "svc"), "test").encode(window()));
 
     ProfilesDictionary d = req.getDictionary();
     assertThat(d.getStringTable(0)).isEmpty();

@@ -15,6 +15,11 @@ class ProfilingConfigTest {
     assertThat(c.exportInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.cpuInterval()).isEqualTo(Duration.ofMillis(10));
     assertThat(c.gzip()).isTrue();
+    assertThat(c.gzipLevel()).isEqualTo(1);
+    assertThat(
+            ProfilingConfig.from(Map.of("otel.exporter.otlp.profiles.compression.level", "6")::get)
+                .gzipLevel())
+        .isEqualTo(6);
   }
 
   @Test
@@ -93,6 +98,7 @@ class ProfilingConfigTest {
             Map.entry("otel.profiling.queue.max.bytes", "12 parsecs"),
             Map.entry("otel.profiling.shutdown.timeout", "1d"),
             Map.entry("otel.exporter.otlp.profiles.compression", "zstd"),
+            Map.entry("otel.exporter.otlp.profiles.compression.level", "0"),
             Map.entry("otel.exporter.otlp.profiles.timeout", "0s"),
             Map.entry("otel.exporter.otlp.profiles.certificate", "/no/such/ca.pem"),
             Map.entry("otel.exporter.otlp.profiles.headers", "no-equals-sign"));
