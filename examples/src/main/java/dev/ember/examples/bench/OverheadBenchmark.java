@@ -44,8 +44,14 @@ import java.util.regex.Pattern;
  *   <li>{@code agent+ember}: the agent with Ember's extension at defaults, exporting to the
  *       backend;
  *   <li>{@code agent+pyroscope}: the agent with pyroscope-java 2.9.2 (CPU, allocation and lock
- *       profiling, as close as it gets to Ember's defaults), uploading to the stand-in endpoint.
+ *       profiling, as close as it gets to Ember's defaults), uploading to the stand-in endpoint;
+ *   <li>{@code agent+jfr} (only when asked for): the agent with a bare JFR stream of Ember's
+ *       default events and settings whose consumer only reads each event and resolves each stack
+ *       once ({@link JfrFloor}): the price of capturing with JFR in-process, under any exporter.
  * </ul>
+ *
+ * <p>{@code -Dbench.configs=agent,agent+jfr,agent+ember,agent+pyroscope} picks the configurations
+ * (labels, comma-separated, {@code agent} required; default {@value #DEFAULT_CONFIGS}).
  *
  * <p>Why this shape: a 1% difference drowns in the noise of whole-JVM runs on a shared machine (JIT
  * timing, other processes, frequency changes; +-5% per run). Here the four JVMs warm up together
@@ -64,7 +70,8 @@ import java.util.regex.Pattern;
  * epoch, and bytes sent per profiled minute.
  *
  * <p>Arguments: {@code [epochs=2] [rounds per epoch=4] [warm-up seconds=45] [requests/s=200]}:
- * about 13 minutes at the defaults (a multiple of 4 rounds keeps the order balanced).
+ * about 13 minutes at the defaults (a multiple of 4 rounds keeps the order balanced for four
+ * configurations; an odd number of configurations needs twice as many rounds as configurations).
  */
 public final class OverheadBenchmark {
   private OverheadBenchmark() {}
@@ -85,12 +92,32 @@ public final class OverheadBenchmark {
             return t;
           });
 
-  /** A Williams square: over four rounds each configuration follows every other exactly once. */
-  static final int[][] ORDERS = {{0, 1, 3, 2}, {1, 2, 0, 3}, {2, 3, 1, 0}, {3, 0, 2, 1}};
+  /**
+   * Slot orders in which each of {@code n} configurations follows every other equally often (a
+   * Williams design): {@code n} rows for an even {@code n}, {@code 2n} (each row also reversed) for
+   * an odd one. For four: 0 1 3 2, 1 2 0 3, 2 3 1 0, 3 0 2 1.
+   */
+  static int[][] williams(int n) {
+    int[] first = new int[n];
+    for (int j = 1; j < n; j++) {
+      first[j] = j % 2 == 1 ? (j + 1) / 2 : n - j / 2;
+    }
+    int[][] rows = new int[n % 2 == 0 ? n : 2 * n][n];
+    for (int r = 0; r < n; r++) {
+      for (int j = 0; j < n; j++) {
+        rows[r][j] = (first[j] + r) % n;
+        if (n % 2 == 1) {
+          rows[n + r][n - 1 - j] = rows[r][j];
+        }
+      }
+    }
+    return rows;
+  }
 
   enum Config {
     BARE("bare"),
     AGENT("agent"),
+    JFR("agent+jfr"),
     EMBER("agent+ember"),
     PYROSCOPE("agent+pyroscope");
 
@@ -100,6 +127,34 @@ public final class OverheadBenchmark {
       this.label = label;
     }
   }
+
+  /** The configurations measured, from {@code -Dbench.configs} (labels, comma-separated). */
+  static List<Config> configs(String spec) {
+    List<Config> out = new ArrayList<>();
+    for (String label : spec.split(",")) {
+      Config match = null;
+      for (Config c : Config.values()) {
+        if (c.label.equals(label.trim())) {
+          match = c;
+        }
+      }
+      if (match == null || out.contains(match)) {
+        throw new IllegalArgumentException(
+            "bench.configs: '"
+                + label.trim()
+                + "' is unknown or repeated; use labels of "
+                + java.util.Arrays.stream(Config.values()).map(c -> c.label).toList());
+      }
+      out.add(match);
+    }
+    if (!out.contains(Config.AGENT)) {
+      throw new IllegalArgumentException(
+          "bench.configs must include 'agent': every ratio is against it");
+    }
+    return out;
+  }
+
+  static final String DEFAULT_CONFIGS = "bare,agent,agent+ember,agent+pyroscope";
 
   /** A snapshot of one child's counters. */
   record Mark(
@@ -125,6 +180,8 @@ public final class OverheadBenchmark {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 45;
     int rate = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+    List<Config> active = configs(System.getProperty("bench.configs", DEFAULT_CONFIGS));
+    int[][] orders = williams(active.size());
     Path agents = Path.of("examples/target/agents");
     Path otelAgent = agents.resolve("opentelemetry-javaagent.jar");
     Path pyroscope = agents.resolve("pyroscope-agent.jar");
@@ -191,7 +248,7 @@ public final class OverheadBenchmark {
       for (int epoch = 0; epoch < epochs; epoch++) {
         Map<Config, Child> children = new EnumMap<>(Config.class);
         try {
-          for (Config c : Config.values()) {
+          for (Config c : active) {
             List<String> cmd =
                 command(java, c, otelAgent, pyroscope, extension, workload, proxy.port(), rate);
             Map<String, String> env = new HashMap<>();
@@ -217,10 +274,10 @@ public final class OverheadBenchmark {
           }
           Map<Config, Mark> lastEnd = new EnumMap<>(Config.class);
           for (int round = 0; round < rounds; round++) {
-            int[] order = ORDERS[(epoch * rounds + round) % ORDERS.length];
+            int[] order = orders[(epoch * rounds + round) % orders.length];
             Map<Config, Slot> slots = new EnumMap<>(Config.class);
             for (int i : order) {
-              Config c = Config.values()[i];
+              Config c = active.get(i);
               Counter bytes =
                   c == Config.EMBER
                       ? proxy::upstreamBytes
@@ -244,7 +301,7 @@ public final class OverheadBenchmark {
           // The last slots' byte counts are read SEND_WAIT after their load: before the children
           // exit (their shutdown flush would count).
           sleepUntil(System.currentTimeMillis() + SEND_WAIT_MILLIS + 500);
-          for (Config c : Config.values()) {
+          for (Config c : active) {
             String heap = children.get(c).call("heap");
             Matcher m = Pattern.compile("used=(\\d+)").matcher(heap);
             if (m.find()) {
@@ -257,7 +314,7 @@ public final class OverheadBenchmark {
           }
         }
       }
-      report(allRounds, heaps);
+      report(active, allRounds, heaps);
     } finally {
       proxy.close();
       ingest.stop(0);
@@ -357,13 +414,17 @@ public final class OverheadBenchmark {
     if (c == Config.PYROSCOPE) {
       cmd.add("-javaagent:" + pyroscope);
     }
+    if (c == Config.JFR) {
+      cmd.add("-Dbench.jfr.floor=true");
+    }
     cmd.addAll(
         List.of(
             "-cp", workload.toString(), WorkloadControl.class.getName(), Integer.toString(rate)));
     return cmd;
   }
 
-  static void report(List<Map<Config, Slot>> rounds, Map<Config, List<Double>> heaps) {
+  static void report(
+      List<Config> active, List<Map<Config, Slot>> rounds, Map<Config, List<Double>> heaps) {
     double agentHeap = BenchStats.median(toArray(heaps.get(Config.AGENT)));
     System.out.println();
     System.out.println(
@@ -371,7 +432,7 @@ public final class OverheadBenchmark {
             + " | JVM threads | heap after GC (MiB) | heap vs agent (MiB) | sent per profiled"
             + " minute | idle CPU (ms/s) | CPU incl. deferred work vs agent: median [95% CI] |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-    for (Config c : Config.values()) {
+    for (Config c : active) {
       double[] ratio = perRound(rounds, c, s -> s.cpuNanos);
       double[] app = perRound(rounds, c, s -> s.appNanos);
       double[] jvm = perRound(rounds, c, s -> s.jvmNanos());
@@ -419,29 +480,39 @@ public final class OverheadBenchmark {
     System.out.println(
         "App threads and JVM threads: each one's CPU minus the agent's, as a share of the agent's"
             + " whole CPU (they add up to the CPU ratio).");
-    for (Config c : List.of(Config.EMBER, Config.PYROSCOPE)) {
+    for (Config c : active) {
+      if (c == Config.BARE || c == Config.AGENT) {
+        continue;
+      }
       StringBuilder b = new StringBuilder();
       for (double r : perRound(rounds, c, s -> s.cpuNanos)) {
         b.append(String.format(" %+.1f%%", 100 * r));
       }
       System.out.println("per-round CPU vs agent, " + c.label + ":" + b);
     }
-    double[] emberVsPyro = new double[rounds.size()];
-    for (int i = 0; i < emberVsPyro.length; i++) {
-      emberVsPyro[i] =
-          (double) rounds.get(i).get(Config.EMBER).cpuNanos
-                  / rounds.get(i).get(Config.PYROSCOPE).cpuNanos
-              - 1;
+    versus(active, rounds, Config.EMBER, Config.PYROSCOPE);
+    versus(active, rounds, Config.EMBER, Config.JFR);
+    groupTable(active, rounds);
+  }
+
+  /** CPU of {@code a} against {@code b}, round by round, when both were measured. */
+  static void versus(List<Config> active, List<Map<Config, Slot>> rounds, Config a, Config b) {
+    if (!active.contains(a) || !active.contains(b)) {
+      return;
     }
-    double[] ci = BenchStats.medianInterval(emberVsPyro, 0.95, 43);
+    double[] ratio = new double[rounds.size()];
+    for (int i = 0; i < ratio.length; i++) {
+      ratio[i] = (double) rounds.get(i).get(a).cpuNanos / rounds.get(i).get(b).cpuNanos - 1;
+    }
+    double[] ci = BenchStats.medianInterval(ratio, 0.95, 43);
     System.out.printf(
-        "agent+ember vs agent+pyroscope, per round: median %+.2f%% [95%% CI %+.2f%%, %+.2f%%]%n",
-        100 * BenchStats.median(emberVsPyro), 100 * ci[0], 100 * ci[1]);
-    groupTable(rounds);
+        "%s vs %s, per round: median %+.2f%% [95%% CI %+.2f%%, %+.2f%%]%n",
+        a.label, b.label, 100 * BenchStats.median(ratio), 100 * ci[0], 100 * ci[1]);
   }
 
   /** CPU per thread group: the agent's median ms per slot and each configuration's difference. */
-  static void groupTable(List<Map<Config, Slot>> rounds) {
+  static void groupTable(List<Config> active, List<Map<Config, Slot>> rounds) {
+    List<Config> others = active.stream().filter(c -> c != Config.AGENT).toList();
     TreeMap<String, Boolean> names = new TreeMap<>();
     for (Map<Config, Slot> r : rounds) {
       for (Slot s : r.values()) {
@@ -454,7 +525,7 @@ public final class OverheadBenchmark {
       agentMs.put(g, BenchStats.median(values(rounds, Config.AGENT, s -> ms(s.groups.get(g)))));
       Map<Config, Double> d = new EnumMap<>(Config.class);
       boolean big = false;
-      for (Config c : List.of(Config.BARE, Config.EMBER, Config.PYROSCOPE)) {
+      for (Config c : others) {
         double[] diff = new double[rounds.size()];
         for (int i = 0; i < diff.length; i++) {
           diff[i] =
@@ -473,23 +544,24 @@ public final class OverheadBenchmark {
     System.out.println(
         "CPU per thread group (/proc schedstat), ms per slot: the agent's median and the median"
             + " per-round difference of the others");
-    System.out.println("| thread group | agent | bare | agent+ember | agent+pyroscope |");
-    System.out.println("|---|---|---|---|---|");
+    StringBuilder header = new StringBuilder("| thread group | agent |");
+    others.forEach(c -> header.append(' ').append(c.label).append(" |"));
+    System.out.println(header);
+    System.out.println("|---|---|" + "---|".repeat(others.size()));
+    Config sortBy = others.contains(Config.EMBER) ? Config.EMBER : others.get(others.size() - 1);
     deltas.entrySet().stream()
         .sorted(
             (a, b) ->
                 Double.compare(
-                    Math.abs(b.getValue().get(Config.EMBER)),
-                    Math.abs(a.getValue().get(Config.EMBER))))
+                    Math.abs(b.getValue().get(sortBy)), Math.abs(a.getValue().get(sortBy))))
         .forEach(
-            e ->
-                System.out.printf(
-                    "| %s | %.0f | %+.0f | %+.0f | %+.0f |%n",
-                    e.getKey(),
-                    agentMs.get(e.getKey()),
-                    e.getValue().get(Config.BARE),
-                    e.getValue().get(Config.EMBER),
-                    e.getValue().get(Config.PYROSCOPE)));
+            e -> {
+              StringBuilder row =
+                  new StringBuilder(
+                      String.format("| %s | %.0f |", e.getKey(), agentMs.get(e.getKey())));
+              others.forEach(c -> row.append(String.format(" %+.0f |", e.getValue().get(c))));
+              System.out.println(row);
+            });
   }
 
   static double ms(Long nanos) {

@@ -28,6 +28,9 @@ public final class WorkloadControl {
 
   public static void main(String[] args) throws Exception {
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    if (Boolean.getBoolean("bench.jfr.floor")) {
+      JfrFloor.start();
+    }
     Workload.Service service = new Workload.Service(rate);
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
