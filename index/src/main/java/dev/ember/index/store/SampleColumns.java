@@ -112,7 +112,7 @@ final class SampleColumns {
     }
     out.column(column, n, true);
     for (int i = 0; i < n; i++) {
-      column[i] = values[order[i]] / unit;
+      column[i] = unit == 1 ? values[order[i]] : values[order[i]] / unit;
     }
     out.column(column, n, false);
     if (links != null) {
@@ -252,21 +252,22 @@ final class SampleColumns {
         max = 0;
       }
       int forWidth = width(max - min); // the range may wrap: widths are of unsigned differences
-      long[] dict = tryDict && forWidth > 1 ? distinct(v, n) : null;
+      Distinct dict = tryDict && forWidth > 1 ? Distinct.of(v, n) : null;
       if (dict != null) {
-        int dictWidth = width(dict.length - 1);
-        long dictBits = (long) n * dictWidth + 8L * 3 * dict.length;
+        long[] values = dict.sorted;
+        int dictWidth = width(values.length - 1);
+        long dictBits = (long) n * dictWidth + 8L * 3 * values.length;
         if (dictBits < (long) n * forWidth) {
           put(DICTIONARY);
-          varint(dict.length);
-          zigzag(dict[0]);
-          for (int i = 1; i < dict.length; i++) {
-            varint(dict[i] - dict[i - 1]);
+          varint(values.length);
+          zigzag(values[0]);
+          for (int i = 1; i < values.length; i++) {
+            varint(values[i] - values[i - 1]);
           }
           put(dictWidth);
           Bits bits = new Bits(this, n, dictWidth);
           for (int i = 0; i < n; i++) {
-            bits.write(Arrays.binarySearch(dict, v[i]));
+            bits.write(dict.indexOf(v[i]));
           }
           bits.finish();
           return;
@@ -282,37 +283,69 @@ final class SampleColumns {
       bits.finish();
     }
 
-    /** The distinct values ascending, or null when there are too many for a dictionary. */
-    private static long[] distinct(long[] v, int n) {
+    byte[] toByteArray() {
+      return Arrays.copyOf(bytes, length);
+    }
+  }
+
+  /**
+   * The distinct values of a column, ascending, and a hash table from value to its position among
+   * them (one probe per value where a binary search took several unpredictable branches).
+   */
+  private static final class Distinct {
+    final long[] sorted;
+    private final long[] keys;
+    private final int[] ranks; // rank + 1; 0 marks an empty slot
+    private final int mask;
+
+    private Distinct(long[] sorted, long[] keys, int[] ranks) {
+      this.sorted = sorted;
+      this.keys = keys;
+      this.ranks = ranks;
+      this.mask = keys.length - 1;
+    }
+
+    /** The distinct values of {@code v[0..n)}, or null when there are too many for a dictionary. */
+    static Distinct of(long[] v, int n) {
       int cap = Integer.highestOneBit(Math.max(8, Math.min(n, MAX_DICTIONARY) * 2 - 1)) << 1;
-      long[] table = new long[cap];
-      boolean[] used = new boolean[cap];
+      long[] keys = new long[cap];
+      int[] ranks = new int[cap];
       int size = 0;
       for (int i = 0; i < n; i++) {
         int slot = IntArrays.mix(v[i]) & (cap - 1);
-        while (used[slot] && table[slot] != v[i]) {
+        while (ranks[slot] != 0 && keys[slot] != v[i]) {
           slot = (slot + 1) & (cap - 1);
         }
-        if (!used[slot]) {
+        if (ranks[slot] == 0) {
           if (++size > MAX_DICTIONARY || size * 2 > cap) {
             return null;
           }
-          used[slot] = true;
-          table[slot] = v[i];
+          ranks[slot] = 1;
+          keys[slot] = v[i];
         }
       }
-      long[] out = new long[size];
+      long[] sorted = new long[size];
       for (int s = 0, k = 0; s < cap; s++) {
-        if (used[s]) {
-          out[k++] = table[s];
+        if (ranks[s] != 0) {
+          sorted[k++] = keys[s];
         }
       }
-      Arrays.sort(out);
-      return out;
+      Arrays.sort(sorted);
+      for (int s = 0; s < cap; s++) {
+        if (ranks[s] != 0) {
+          ranks[s] = Arrays.binarySearch(sorted, keys[s]) + 1;
+        }
+      }
+      return new Distinct(sorted, keys, ranks);
     }
 
-    byte[] toByteArray() {
-      return Arrays.copyOf(bytes, length);
+    /** The position of {@code value}, one of the column's values, in {@link #sorted}. */
+    int indexOf(long value) {
+      int slot = IntArrays.mix(value) & mask;
+      while (keys[slot] != value) {
+        slot = (slot + 1) & mask;
+      }
+      return ranks[slot] - 1;
     }
   }
 
