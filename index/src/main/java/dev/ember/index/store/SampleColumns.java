@@ -112,7 +112,7 @@ final class SampleColumns {
     }
     out.column(column, n, true);
     for (int i = 0; i < n; i++) {
-      column[i] = unit == 1 ? values[order[i]] : values[order[i]] / unit;
+      column[i] = values[order[i]] / unit;
     }
     out.column(column, n, false);
     if (links != null) {
@@ -252,12 +252,12 @@ final class SampleColumns {
         max = 0;
       }
       int forWidth = width(max - min); // the range may wrap: widths are of unsigned differences
-      Distinct dict = tryDict && forWidth > 1 ? Distinct.of(v, n) : null;
+      long forBits = (long) n * forWidth;
+      Distinct dict = tryDict && forWidth > 1 ? Distinct.of(v, n, forBits) : null;
       if (dict != null) {
         long[] values = dict.sorted;
         int dictWidth = width(values.length - 1);
-        long dictBits = (long) n * dictWidth + 8L * 3 * values.length;
-        if (dictBits < (long) n * forWidth) {
+        if (dictionaryBits(n, values.length) < forBits) {
           put(DICTIONARY);
           varint(values.length);
           zigzag(values[0]);
@@ -265,6 +265,7 @@ final class SampleColumns {
             varint(values[i] - values[i - 1]);
           }
           put(dictWidth);
+          dict.rank();
           Bits bits = new Bits(this, n, dictWidth);
           for (int i = 0; i < n; i++) {
             bits.write(dict.indexOf(v[i]));
@@ -289,64 +290,82 @@ final class SampleColumns {
   }
 
   /**
-   * The distinct values of a column, ascending, and a hash table from value to its position among
-   * them (one probe per value where a binary search took several unpredictable branches).
+   * The distinct values of a column, ascending, and once {@link #rank}ed a hash table from value to
+   * its position among them (one probe per value where a binary search took several unpredictable
+   * branches).
    */
   private static final class Distinct {
     final long[] sorted;
     private final long[] keys;
-    private final int[] ranks; // rank + 1; 0 marks an empty slot
-    private final int mask;
+    private final boolean[] used;
+    private int[] ranks; // per slot, once ranked
 
-    private Distinct(long[] sorted, long[] keys, int[] ranks) {
+    private Distinct(long[] sorted, long[] keys, boolean[] used) {
       this.sorted = sorted;
       this.keys = keys;
-      this.ranks = ranks;
-      this.mask = keys.length - 1;
+      this.used = used;
     }
 
-    /** The distinct values of {@code v[0..n)}, or null when there are too many for a dictionary. */
-    static Distinct of(long[] v, int n) {
+    /**
+     * The distinct values of {@code v[0..n)}, or null when there are too many for a dictionary to
+     * be smaller than {@code forBits} (checked as they are found: counting on stops early).
+     */
+    static Distinct of(long[] v, int n, long forBits) {
       int cap = Integer.highestOneBit(Math.max(8, Math.min(n, MAX_DICTIONARY) * 2 - 1)) << 1;
       long[] keys = new long[cap];
-      int[] ranks = new int[cap];
+      boolean[] used = new boolean[cap];
       int size = 0;
       for (int i = 0; i < n; i++) {
         int slot = IntArrays.mix(v[i]) & (cap - 1);
-        while (ranks[slot] != 0 && keys[slot] != v[i]) {
+        while (used[slot] && keys[slot] != v[i]) {
           slot = (slot + 1) & (cap - 1);
         }
-        if (ranks[slot] == 0) {
-          if (++size > MAX_DICTIONARY || size * 2 > cap) {
+        if (!used[slot]) {
+          if (++size > MAX_DICTIONARY
+              || size * 2 > cap
+              || dictionaryBits(n, size) >= forBits) { // more values only cost more
             return null;
           }
-          ranks[slot] = 1;
+          used[slot] = true;
           keys[slot] = v[i];
         }
       }
       long[] sorted = new long[size];
       for (int s = 0, k = 0; s < cap; s++) {
-        if (ranks[s] != 0) {
+        if (used[s]) {
           sorted[k++] = keys[s];
         }
       }
       Arrays.sort(sorted);
-      for (int s = 0; s < cap; s++) {
-        if (ranks[s] != 0) {
-          ranks[s] = Arrays.binarySearch(sorted, keys[s]) + 1;
-        }
+      return new Distinct(sorted, keys, used);
+    }
+
+    /** Ranks the values, once the column is to be dictionary-coded. */
+    void rank() {
+      ranks = new int[keys.length];
+      for (int i = 0; i < sorted.length; i++) {
+        ranks[slotOf(sorted[i])] = i;
       }
-      return new Distinct(sorted, keys, ranks);
     }
 
     /** The position of {@code value}, one of the column's values, in {@link #sorted}. */
     int indexOf(long value) {
+      return ranks[slotOf(value)];
+    }
+
+    private int slotOf(long value) {
+      int mask = keys.length - 1;
       int slot = IntArrays.mix(value) & mask;
-      while (keys[slot] != value) {
+      while (!used[slot] || keys[slot] != value) {
         slot = (slot + 1) & mask;
       }
-      return ranks[slot] - 1;
+      return slot;
     }
+  }
+
+  /** The bits of a dictionary-coded column of {@code n} values, {@code size} of them distinct. */
+  private static long dictionaryBits(int n, int size) {
+    return (long) n * width(size - 1) + 8L * 3 * size;
   }
 
   /** Packs values of a fixed width into the output, little endian, 64 bits at a time. */
