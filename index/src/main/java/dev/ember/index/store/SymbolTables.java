@@ -48,10 +48,13 @@ final class SymbolTables {
   private final Map<Key, Integer> seriesIds = new HashMap<>();
 
   // Links as three longs each (trace id high and low, span id): a partition holds hundreds of
-  // thousands, at 24 bytes each with no object per link. They are not looked up while writing: a
-  // request's links are distinct already, and a span seen by two requests (a rare span across an
-  // export window's end) is stored twice rather than hashing every link of every request.
-  private long[] linkWords = new long[3 * 64];
+  // thousands, at 24 bytes each with no object per link, in pages of LINK_PAGE links (one array
+  // doubled and copied as it grew cost more than storing the links). They are not looked up while
+  // writing: a request's links are distinct already, and a span seen by two requests (a rare span
+  // across an export window's end) is stored twice rather than hashing every link of every request.
+  static final int LINK_PAGE_BITS = 10;
+  static final int LINK_PAGE = 1 << LINK_PAGE_BITS;
+  private long[][] linkPages = {new long[3 * LINK_PAGE]};
   private int linkCount = 1;
   // New links since the last drain, 24 bytes each, for the log record that persists them.
   private byte[] pendingLinks = new byte[24 * 16];
@@ -323,10 +326,18 @@ final class SymbolTables {
 
   private int addLink(long traceHigh, long traceLow, long span) {
     int id = linkCount++;
-    linkWords = IntArrays.grow(linkWords, 3 * linkCount);
-    linkWords[3 * id] = traceHigh;
-    linkWords[3 * id + 1] = traceLow;
-    linkWords[3 * id + 2] = span;
+    int page = id >>> LINK_PAGE_BITS;
+    if (page == linkPages.length) {
+      linkPages = Arrays.copyOf(linkPages, page * 2);
+    }
+    if (linkPages[page] == null) {
+      linkPages[page] = new long[3 * LINK_PAGE];
+    }
+    long[] words = linkPages[page];
+    int at = 3 * (id & (LINK_PAGE - 1));
+    words[at] = traceHigh;
+    words[at + 1] = traceLow;
+    words[at + 2] = span;
     return id;
   }
 
@@ -517,7 +528,7 @@ final class SymbolTables {
         stacks.view(),
         series,
         seriesCount,
-        linkWords,
+        linkPages,
         linkCount,
         attributes,
         attributeCount,
@@ -539,7 +550,7 @@ final class SymbolTables {
         + stringSlots.length * 4L
         + fnSlots.length * 4L
         + fnByContent.ramBytesUsed()
-        + linkWords.length * 8L
+        + (long) linkPages.length * 3 * LINK_PAGE * 8
         + attributeCount * 48L;
   }
 }

@@ -2,6 +2,7 @@ package dev.ember.index.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import dev.ember.proto.store.v1.SymbolEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * stacks, fresh String objects each time as a request brings them, both must return the same ids
  * and queue the same symbol entries for the log, also after a restart (tables reloaded from what
  * was logged, with empty caches) and when every content hash collides. The seed is printed; rerun
- * one with {@code -Dtests.seed=}.
+ * one with {@code -Dtests.seed=}. Also: links stored in pages read back across page ends.
  */
 class SymbolTablesTest {
   private static final String[] NAMES = {"run", "get", "a", "b", "<init>", "lambda$0", ""};
@@ -36,6 +37,31 @@ class SymbolTablesTest {
     /** A new String object with the same content: no identity is shared across requests. */
     private static String fresh(String s) {
       return new String(s.toCharArray());
+    }
+  }
+
+  @Test
+  void linksSpanSeveralPagesAndReloadFromTheirPackedRecord() {
+    SymbolTables t = new SymbolTables();
+    Random r = new Random(5);
+    int n = 3 * SymbolTables.LINK_PAGE + 7;
+    long[] words = new long[3 * (n + 1)];
+    for (int id = 1; id <= n; id++) {
+      for (int w = 0; w < 3; w++) {
+        words[3 * id + w] = r.nextLong() | 1;
+      }
+      assertThat(t.link(words[3 * id], words[3 * id + 1], words[3 * id + 2])).isEqualTo(id);
+    }
+    SymbolTables reloaded = new SymbolTables();
+    reloaded.loadLinks(ByteString.copyFrom(t.drainPendingLinks()));
+    for (Symbols s : List.of(t.snapshot(), reloaded.snapshot())) {
+      assertThat(s.linkCount()).isEqualTo(n + 1);
+      assertThat(s.traceHigh(0) | s.traceLow(0) | s.span(0)).isZero();
+      for (int id = 1; id <= n; id++) {
+        assertThat(new long[] {s.traceHigh(id), s.traceLow(id), s.span(id)})
+            .as("link %d", id)
+            .containsExactly(words[3 * id], words[3 * id + 1], words[3 * id + 2]);
+      }
     }
   }
 
