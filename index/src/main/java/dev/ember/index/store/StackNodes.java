@@ -18,9 +18,9 @@ final class StackNodes {
   private int mask = table.length - 1;
 
   // Whole paths already translated, their leaf nodes found by a hash of their frames. A producer
-  // resends mostly the same stacks every export window, so one probe and a
-  // walk up the parents (nodes of one path are mostly adjacent) replace a lookup per frame. Only
-  // in memory: empty after a restart, filled again by the next requests.
+  // resends mostly the same stacks every export window, so one probe and a walk up the parents
+  // (the nodes of one path are mostly adjacent) replace a lookup per frame. Only in memory: empty
+  // after a restart, filled again by the next requests.
   private final HashedIds paths = new HashedIds();
 
   int size() {
