@@ -382,6 +382,7 @@ public final class ProfilesValidator {
     private final int[] attributeKeys;
     private final ProfileRef ref;
     private final ValidationReport.Builder report;
+    private int errors; // reported so far; one check per profile, so the report's count too
 
     ProfileCheck(
         Profile p,
@@ -400,6 +401,7 @@ public final class ProfilesValidator {
 
     @Override
     public void error(String message) {
+      errors++;
       report.profileError(ref, ref.path() + "." + message);
     }
 
@@ -463,7 +465,7 @@ public final class ProfilesValidator {
             }
           }
         }
-        if (report.profileErrorCount(ref) > MAX_MESSAGES) {
+        if (errors > MAX_MESSAGES) {
           return; // enough said about this profile
         }
       }

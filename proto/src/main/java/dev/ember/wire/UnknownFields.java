@@ -1,6 +1,7 @@
 package dev.ember.wire;
 
 import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.UnknownFieldSet;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -53,7 +54,9 @@ final class UnknownFields {
   }
 
   private static boolean has(MessageOrBuilder m) {
-    return !m.getUnknownFields().asMap().isEmpty();
+    UnknownFieldSet u = m.getUnknownFields();
+    // Parsed messages without unknown fields share the empty set: no map to look at.
+    return u != UnknownFieldSet.getDefaultInstance() && !u.asMap().isEmpty();
   }
 
   /** Records a message known to carry unknown fields; paths are built only for those. */

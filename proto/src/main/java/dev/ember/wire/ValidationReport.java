@@ -115,10 +115,6 @@ public final class ValidationReport {
       }
     }
 
-    int profileErrorCount(ProfileRef ref) {
-      return profileErrorCounts.getOrDefault(ref, 0);
-    }
-
     ValidationReport build(int profiles) {
       return new ValidationReport(this, profiles);
     }

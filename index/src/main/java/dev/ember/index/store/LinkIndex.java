@@ -18,7 +18,7 @@ import java.util.Locale;
 final class LinkIndex {
   private static final HexFormat HEX = HexFormat.of();
 
-  private long[] words = new long[3]; // the link table of the newest snapshot indexed
+  private Symbols symbols; // the newest snapshot indexed
   private int indexed = 1; // link 0 is the empty link
   private int[] spanHeads = new int[64];
   private int[] traceHeads = new int[64];
@@ -33,7 +33,7 @@ final class LinkIndex {
     if (count <= indexed) {
       return;
     }
-    words = s.linkWords();
+    symbols = s;
     spanNext = IntArrays.grow(spanNext, count);
     traceNext = IntArrays.grow(traceNext, count);
     for (int l = indexed; l < count; l++) {
@@ -87,15 +87,15 @@ final class LinkIndex {
   }
 
   private long traceHigh(int l) {
-    return words[3 * l];
+    return symbols.traceHigh(l);
   }
 
   private long traceLow(int l) {
-    return words[3 * l + 1];
+    return symbols.traceLow(l);
   }
 
   private long span(int l) {
-    return words[3 * l + 2];
+    return symbols.span(l);
   }
 
   /** The slot holding the chain of {@code span}, or the empty slot where it would go. */

@@ -32,6 +32,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * One time partition of one tenant: a log file of symbol batches and profiles, a Lucene index of
@@ -63,9 +64,41 @@ final class Partition implements Closeable {
   final long endNanos;
   final Path dir;
   final String tenant;
+  private final BytesRef tenantTerm;
   private final ReentrantLock lock = new ReentrantLock();
   private final SymbolTables symbols = new SymbolTables();
   private final Map<Long, IntLongMap> aggregates = new HashMap<>();
+  // What documents need of the strings they index, per string id (see term and fieldName); only
+  // label and attribute strings are made, a small part of the symbols. Guarded like the writer.
+  private BytesRef[] terms = new BytesRef[64];
+  private final FieldNames labelFields = new FieldNames(Fields.LABEL_PREFIX);
+  private final FieldNames attributeFields = new FieldNames(Fields.ATTRIBUTE_PREFIX);
+
+  /**
+   * Field names made of a prefix and a string ({@code l.service_name}) per string id, made once per
+   * partition: the index then hashes one String instance (its hash cached) for every document.
+   */
+  private static final class FieldNames {
+    private final String prefix;
+    private String[] byString = new String[64];
+
+    FieldNames(String prefix) {
+      this.prefix = prefix;
+    }
+
+    String of(Symbols s, int string) {
+      if (string >= byString.length) {
+        byString = Arrays.copyOf(byString, Math.max(string + 1, byString.length * 2));
+      }
+      String name = byString[string];
+      if (name == null) {
+        name = prefix + s.string(string);
+        byString[string] = name;
+      }
+      return name;
+    }
+  }
+
   private final DurableLog log;
   private final FSDirectory directory;
   private final IndexWriter writer;
@@ -85,6 +118,7 @@ final class Partition implements Closeable {
     this.endNanos = endNanos;
     this.dir = dir;
     this.tenant = dir.getParent() == null ? "" : dir.getParent().getFileName().toString();
+    this.tenantTerm = new BytesRef(tenant);
     Files.createDirectories(dir);
     this.directory = FSDirectory.open(dir.resolve(LUCENE));
     IndexWriterConfig iwc =
@@ -309,7 +343,7 @@ final class Partition implements Closeable {
   private void index(long offset, StoredProfile p, int[] linkIds, int[] attributeIds, Symbols s)
       throws IOException {
     Document doc = new Document();
-    doc.add(new StringField(Fields.TENANT, tenant, Field.Store.NO));
+    doc.add(new StringField(Fields.TENANT, tenantTerm, Field.Store.NO));
     doc.add(new StringField(Fields.ID, HEX.formatHex(p.getId().toByteArray()), Field.Store.NO));
     doc.add(new LongPoint(Fields.TIME, p.getTimeUnixNano()));
     doc.add(new NumericDocValuesField(Fields.TIME, p.getTimeUnixNano()));
@@ -321,20 +355,32 @@ final class Partition implements Closeable {
     doc.add(new NumericDocValuesField(Fields.TOTAL, p.getTotal()));
     int[] pairs = s.seriesPairs(p.getSeries());
     for (int i = 0; i < pairs.length; i += 2) {
-      String name = s.string(pairs[i]);
-      doc.add(new StringField(Fields.LABEL_NAMES, name, Field.Store.NO));
-      doc.add(new StringField(Fields.LABEL_PREFIX + name, s.string(pairs[i + 1]), Field.Store.NO));
+      doc.add(new StringField(Fields.LABEL_NAMES, term(s, pairs[i]), Field.Store.NO));
+      doc.add(new StringField(labelFields.of(s, pairs[i]), term(s, pairs[i + 1]), Field.Store.NO));
     }
     LinkRanges.addTo(doc, linkIds);
     for (int a : attributeIds) {
-      String value = s.string(s.attributeValue(a));
-      if (!value.isEmpty()) {
+      int value = s.attributeValue(a);
+      if (!s.string(value).isEmpty()) {
         doc.add(
             new StringField(
-                Fields.ATTRIBUTE_PREFIX + s.string(s.attributeKey(a)), value, Field.Store.NO));
+                attributeFields.of(s, s.attributeKey(a)), term(s, value), Field.Store.NO));
       }
     }
     writer.addDocument(doc);
+  }
+
+  /** The UTF-8 term of a string, made once per partition (the index copies what it adds). */
+  private BytesRef term(Symbols s, int string) {
+    if (string >= terms.length) {
+      terms = Arrays.copyOf(terms, Math.max(string + 1, terms.length * 2));
+    }
+    BytesRef t = terms[string];
+    if (t == null) {
+      t = new BytesRef(s.string(string));
+      terms[string] = t;
+    }
+    return t;
   }
 
   /** The distinct link ids of a profile's samples, ascending (for re-indexing it). */

@@ -27,7 +27,6 @@ final class Rewriter {
   private final SymbolTables symbols;
   private final ProfilesDictionary dict;
   private final Limits limits;
-  private final int[] strings;
   private final int[] functions;
   private final int[][] locationFunctions; // per request location: partition functions, root first
   private final long[][] locationLines;
@@ -41,12 +40,13 @@ final class Rewriter {
   private int generation;
   private final byte[] linkBuffer = new byte[24];
   private final LongIntMap setsByIndices = new LongIntMap();
+  private int[] frameFns = new int[64]; // one stack's frames, root first
+  private long[] frameLines = new long[64];
 
   Rewriter(SymbolTables symbols, ProfilesDictionary dict, Limits limits) {
     this.symbols = symbols;
     this.dict = dict;
     this.limits = limits;
-    this.strings = filled(dict.getStringTableCount());
     this.functions = filled(dict.getFunctionTableCount());
     this.locationFunctions = new int[dict.getLocationTableCount()][];
     this.locationLines = new long[dict.getLocationTableCount()][];
@@ -212,15 +212,6 @@ final class Rewriter {
     return symbols.series(ids);
   }
 
-  private int string(int requestIndex) {
-    int id = strings[requestIndex];
-    if (id < 0) {
-      id = symbols.string(dict.getStringTable(requestIndex));
-      strings[requestIndex] = id;
-    }
-    return id;
-  }
-
   private int stack(int requestIndex) {
     if (requestIndex == 0) {
       return 0;
@@ -240,12 +231,18 @@ final class Rewriter {
     }
     // Too deep: keep the leaf-most frames, where the time is spent, under a marker root frame.
     int skip = depth > limits.maxStackDepth() ? depth - (limits.maxStackDepth() - 1) : 0;
-    node = 0;
+    int size = skip > 0 ? depth - skip + 1 : depth;
+    if (frameFns.length < size) {
+      frameFns = new int[size];
+      frameLines = new long[size];
+    }
+    int k = 0;
     if (skip > 0) {
-      node = symbols.stackNode(0, symbols.function(symbols.string(TRUNCATED), 0, 0, 0), 0);
+      frameFns[k] = symbols.function(symbols.string(TRUNCATED), 0, 0, 0);
+      frameLines[k++] = 0;
     }
     int seen = 0;
-    // location_indices is leaf first: walk it backwards to insert from the root down.
+    // location_indices is leaf first: walk it backwards to list the frames from the root down.
     for (int i = s.getLocationIndicesCount() - 1; i >= 0; i--) {
       int loc = s.getLocationIndices(i);
       int[] fns = locationFunctions[loc];
@@ -254,9 +251,11 @@ final class Rewriter {
         if (seen++ < skip) {
           continue;
         }
-        node = symbols.stackNode(node, fns[j], lines[j]);
+        frameFns[k] = fns[j];
+        frameLines[k++] = lines[j];
       }
     }
+    node = symbols.stackPath(frameFns, frameLines, k);
     stacks[requestIndex] = node;
     return node;
   }
@@ -293,10 +292,10 @@ final class Rewriter {
     } else {
       var f = dict.getFunctionTable(requestIndex);
       id =
-          symbols.function(
-              string(f.getNameStrindex()),
-              string(f.getSystemNameStrindex()),
-              string(f.getFilenameStrindex()),
+          symbols.functionOf(
+              dict.getStringTable(f.getNameStrindex()),
+              dict.getStringTable(f.getSystemNameStrindex()),
+              dict.getStringTable(f.getFilenameStrindex()),
               f.getStartLine());
     }
     functions[requestIndex] = id;

@@ -252,21 +252,23 @@ final class SampleColumns {
         max = 0;
       }
       int forWidth = width(max - min); // the range may wrap: widths are of unsigned differences
-      long[] dict = tryDict && forWidth > 1 ? distinct(v, n) : null;
+      long forBits = (long) n * forWidth;
+      Distinct dict = tryDict && forWidth > 1 ? Distinct.of(v, n, forBits) : null;
       if (dict != null) {
-        int dictWidth = width(dict.length - 1);
-        long dictBits = (long) n * dictWidth + 8L * 3 * dict.length;
-        if (dictBits < (long) n * forWidth) {
+        long[] values = dict.sorted;
+        int dictWidth = width(values.length - 1);
+        if (dictionaryBits(n, values.length) < forBits) {
           put(DICTIONARY);
-          varint(dict.length);
-          zigzag(dict[0]);
-          for (int i = 1; i < dict.length; i++) {
-            varint(dict[i] - dict[i - 1]);
+          varint(values.length);
+          zigzag(values[0]);
+          for (int i = 1; i < values.length; i++) {
+            varint(values[i] - values[i - 1]);
           }
           put(dictWidth);
+          dict.rank();
           Bits bits = new Bits(this, n, dictWidth);
           for (int i = 0; i < n; i++) {
-            bits.write(Arrays.binarySearch(dict, v[i]));
+            bits.write(dict.indexOf(v[i]));
           }
           bits.finish();
           return;
@@ -282,38 +284,88 @@ final class SampleColumns {
       bits.finish();
     }
 
-    /** The distinct values ascending, or null when there are too many for a dictionary. */
-    private static long[] distinct(long[] v, int n) {
+    byte[] toByteArray() {
+      return Arrays.copyOf(bytes, length);
+    }
+  }
+
+  /**
+   * The distinct values of a column, ascending, and once {@link #rank}ed a hash table from value to
+   * its position among them (one probe per value where a binary search took several unpredictable
+   * branches).
+   */
+  private static final class Distinct {
+    final long[] sorted;
+    private final long[] keys;
+    private final boolean[] used;
+    private int[] ranks; // per slot, once ranked
+
+    private Distinct(long[] sorted, long[] keys, boolean[] used) {
+      this.sorted = sorted;
+      this.keys = keys;
+      this.used = used;
+    }
+
+    /**
+     * The distinct values of {@code v[0..n)}, or null when there are too many for a dictionary to
+     * be smaller than {@code forBits} (checked as they are found: counting on stops early).
+     */
+    static Distinct of(long[] v, int n, long forBits) {
       int cap = Integer.highestOneBit(Math.max(8, Math.min(n, MAX_DICTIONARY) * 2 - 1)) << 1;
-      long[] table = new long[cap];
+      long[] keys = new long[cap];
       boolean[] used = new boolean[cap];
       int size = 0;
       for (int i = 0; i < n; i++) {
         int slot = IntArrays.mix(v[i]) & (cap - 1);
-        while (used[slot] && table[slot] != v[i]) {
+        while (used[slot] && keys[slot] != v[i]) {
           slot = (slot + 1) & (cap - 1);
         }
         if (!used[slot]) {
-          if (++size > MAX_DICTIONARY || size * 2 > cap) {
+          if (++size > MAX_DICTIONARY
+              || size * 2 > cap
+              || dictionaryBits(n, size) >= forBits) { // more values only cost more
             return null;
           }
           used[slot] = true;
-          table[slot] = v[i];
+          keys[slot] = v[i];
         }
       }
-      long[] out = new long[size];
+      long[] sorted = new long[size];
       for (int s = 0, k = 0; s < cap; s++) {
         if (used[s]) {
-          out[k++] = table[s];
+          sorted[k++] = keys[s];
         }
       }
-      Arrays.sort(out);
-      return out;
+      Arrays.sort(sorted);
+      return new Distinct(sorted, keys, used);
     }
 
-    byte[] toByteArray() {
-      return Arrays.copyOf(bytes, length);
+    /** Ranks the values, once the column is to be dictionary-coded. */
+    void rank() {
+      ranks = new int[keys.length];
+      for (int i = 0; i < sorted.length; i++) {
+        ranks[slotOf(sorted[i])] = i;
+      }
     }
+
+    /** The position of {@code value}, one of the column's values, in {@link #sorted}. */
+    int indexOf(long value) {
+      return ranks[slotOf(value)];
+    }
+
+    private int slotOf(long value) {
+      int mask = keys.length - 1;
+      int slot = IntArrays.mix(value) & mask;
+      while (!used[slot] || keys[slot] != value) {
+        slot = (slot + 1) & mask;
+      }
+      return slot;
+    }
+  }
+
+  /** The bits of a dictionary-coded column of {@code n} values, {@code size} of them distinct. */
+  private static long dictionaryBits(int n, int size) {
+    return (long) n * width(size - 1) + 8L * 3 * size;
   }
 
   /** Packs values of a fixed width into the output, little endian, 64 bits at a time. */

@@ -17,6 +17,12 @@ final class StackNodes {
   private int[] table = new int[2048]; // node ids, 0 = empty slot
   private int mask = table.length - 1;
 
+  // Whole paths already translated, their leaf nodes found by a hash of their frames. A producer
+  // resends mostly the same stacks every export window, so one probe and a walk up the parents
+  // (the nodes of one path are mostly adjacent) replace a lookup per frame. Only in memory: empty
+  // after a restart, filled again by the next requests.
+  private final HashedIds paths = new HashedIds();
+
   int size() {
     return size;
   }
@@ -88,6 +94,43 @@ final class StackNodes {
     return IntArrays.mix(((long) p * 0x9E3779B97F4A7C15L) ^ ((long) f << 32) ^ l);
   }
 
+  /**
+   * The leaf node of the path whose frames, root first, are {@code fns[0..depth)} and {@code
+   * lines[0..depth)}, if it was remembered with {@link #rememberPath}; else -1. {@code hash} is
+   * {@link #pathHash} of those frames.
+   */
+  int findPath(int[] fns, long[] lines, int depth, int hash) {
+    return paths.find(hash, leaf -> isPath(leaf, fns, lines, depth));
+  }
+
+  /** True when {@code node} is the leaf of exactly these frames under the root. */
+  private boolean isPath(int node, int[] fns, long[] lines, int depth) {
+    int n = node;
+    for (int i = depth - 1; i >= 0; i--) {
+      if (n == 0 || function[n] != fns[i] || line[n] != lines[i]) {
+        return false;
+      }
+      n = parent[n];
+    }
+    return n == 0;
+  }
+
+  /** Remembers that {@code leaf} ends the path of {@code hash} (see {@link #findPath}). */
+  void rememberPath(int hash, int leaf) {
+    if (leaf != 0) {
+      paths.add(hash, leaf);
+    }
+  }
+
+  /** The hash of a path given root first, for {@link #findPath} and {@link #rememberPath}. */
+  static int pathHash(int[] fns, long[] lines, int depth) {
+    long h = depth;
+    for (int i = 0; i < depth; i++) {
+      h = (h * 0x9E3779B97F4A7C15L + fns[i]) * 31 + lines[i];
+    }
+    return IntArrays.mix(h);
+  }
+
   /** The nodes as they are now; the arrays are never written below {@code size}. */
   record View(int[] parent, int[] function, long[] line, int size) {}
 
@@ -96,6 +139,10 @@ final class StackNodes {
   }
 
   long ramBytesUsed() {
-    return (long) parent.length * 4 + function.length * 4L + line.length * 8L + table.length * 4L;
+    return (long) parent.length * 4
+        + function.length * 4L
+        + line.length * 8L
+        + table.length * 4L
+        + paths.ramBytesUsed();
   }
 }

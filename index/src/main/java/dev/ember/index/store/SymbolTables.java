@@ -37,6 +37,9 @@ final class SymbolTables {
   private long[] fnStart = new long[256];
   private int fnCount = 1;
   private int[] fnSlots = new int[512];
+  // The same functions found by a hash of their strings' content, so that a request's function is
+  // found without interning its three strings first (see functionOf).
+  private final HashedIds fnByContent = new HashedIds();
 
   private final StackNodes stacks = new StackNodes();
 
@@ -45,10 +48,13 @@ final class SymbolTables {
   private final Map<Key, Integer> seriesIds = new HashMap<>();
 
   // Links as three longs each (trace id high and low, span id): a partition holds hundreds of
-  // thousands, at 24 bytes each with no object per link. They are not looked up while writing: a
-  // request's links are distinct already, and a span seen by two requests (a rare span across an
-  // export window's end) is stored twice rather than hashing every link of every request.
-  private long[] linkWords = new long[3 * 64];
+  // thousands, at 24 bytes each with no object per link, in pages of LINK_PAGE links (one array
+  // doubled and copied as it grew cost more than storing the links). They are not looked up while
+  // writing: a request's links are distinct already, and a span seen by two requests (a rare span
+  // across an export window's end) is stored twice rather than hashing every link of every request.
+  static final int LINK_PAGE_BITS = 10;
+  static final int LINK_PAGE = 1 << LINK_PAGE_BITS;
+  private long[][] linkPages = {new long[3 * LINK_PAGE]};
   private int linkCount = 1;
   // New links since the last drain, 24 bytes each, for the log record that persists them.
   private byte[] pendingLinks = new byte[24 * 16];
@@ -159,6 +165,40 @@ final class SymbolTables {
     return addFunction(name, systemName, filename, startLine);
   }
 
+  /**
+   * The id of the function with these strings, interned (with its strings) when new. Same result as
+   * {@link #function(int, int, int, long)} over the interned strings, in one probe when the
+   * function is known.
+   */
+  int functionOf(String name, String systemName, String filename, long startLine) {
+    return functionOf(
+        name,
+        systemName,
+        filename,
+        startLine,
+        IntArrays.mix(
+            ((long) name.hashCode() * 31 + systemName.hashCode()) * 0x9E3779B97F4A7C15L
+                + (long) filename.hashCode() * 31
+                + startLine));
+  }
+
+  /** {@link #functionOf(String, String, String, long)} with the content's hash given (tests). */
+  int functionOf(String name, String systemName, String filename, long startLine, int hash) {
+    int id =
+        fnByContent.find(
+            hash,
+            f ->
+                fnStart[f] == startLine
+                    && strings[fnName[f]].equals(name)
+                    && strings[fnSystem[f]].equals(systemName)
+                    && strings[fnFile[f]].equals(filename));
+    if (id < 0) {
+      id = function(string(name), string(systemName), string(filename), startLine);
+      fnByContent.add(hash, id);
+    }
+    return id;
+  }
+
   private int functionSlot(int name, int systemName, int filename, long startLine) {
     int mask = fnSlots.length - 1;
     long h = (((long) name * 31 + systemName) * 0x9E3779B97F4A7C15L + filename) * 31 + startLine;
@@ -193,6 +233,31 @@ final class SymbolTables {
       fnSlots[functionSlot(name, systemName, filename, startLine)] = id;
     }
     return id;
+  }
+
+  /**
+   * The leaf node of a whole stack given as frames root first ({@code fns[i]}, {@code lines[i]} for
+   * {@code i < depth}), interning the nodes that are new; 0 for an empty stack.
+   */
+  int stackPath(int[] fns, long[] lines, int depth) {
+    return stackPath(fns, lines, depth, StackNodes.pathHash(fns, lines, depth));
+  }
+
+  /** {@link #stackPath(int[], long[], int)} with the path's hash given (tests). */
+  int stackPath(int[] fns, long[] lines, int depth, int hash) {
+    if (depth == 0) {
+      return 0;
+    }
+    int node = stacks.findPath(fns, lines, depth, hash);
+    if (node >= 0) {
+      return node;
+    }
+    node = 0;
+    for (int i = 0; i < depth; i++) {
+      node = stackNode(node, fns[i], lines[i]);
+    }
+    stacks.rememberPath(hash, node);
+    return node;
   }
 
   int stackNode(int parent, int function, long line) {
@@ -261,10 +326,18 @@ final class SymbolTables {
 
   private int addLink(long traceHigh, long traceLow, long span) {
     int id = linkCount++;
-    linkWords = IntArrays.grow(linkWords, 3 * linkCount);
-    linkWords[3 * id] = traceHigh;
-    linkWords[3 * id + 1] = traceLow;
-    linkWords[3 * id + 2] = span;
+    int page = id >>> LINK_PAGE_BITS;
+    if (page == linkPages.length) {
+      linkPages = Arrays.copyOf(linkPages, page * 2);
+    }
+    if (linkPages[page] == null) {
+      linkPages[page] = new long[3 * LINK_PAGE];
+    }
+    long[] words = linkPages[page];
+    int at = 3 * (id & (LINK_PAGE - 1));
+    words[at] = traceHigh;
+    words[at + 1] = traceLow;
+    words[at + 2] = span;
     return id;
   }
 
@@ -455,7 +528,7 @@ final class SymbolTables {
         stacks.view(),
         series,
         seriesCount,
-        linkWords,
+        linkPages,
         linkCount,
         attributes,
         attributeCount,
@@ -476,7 +549,8 @@ final class SymbolTables {
         + seriesCount * 64L
         + stringSlots.length * 4L
         + fnSlots.length * 4L
-        + linkWords.length * 8L
+        + fnByContent.ramBytesUsed()
+        + (long) linkPages.length * 3 * LINK_PAGE * 8
         + attributeCount * 48L;
   }
 }

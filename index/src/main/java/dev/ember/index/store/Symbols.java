@@ -14,7 +14,7 @@ record Symbols(
     StackNodes.View stacks,
     int[][] series,
     int seriesCount,
-    long[] linkWords,
+    long[][] linkPages,
     int linkCount,
     long[] attributes,
     int attributeCount,
@@ -63,17 +63,22 @@ record Symbols(
 
   /** The high 8 bytes of a link's trace id (big endian); 0 for link 0. */
   long traceHigh(int link) {
-    return linkWords[3 * link];
+    return linkWord(link, 0);
   }
 
   /** The low 8 bytes of a link's trace id (big endian). */
   long traceLow(int link) {
-    return linkWords[3 * link + 1];
+    return linkWord(link, 1);
   }
 
   /** A link's span id as a big-endian long. */
   long span(int link) {
-    return linkWords[3 * link + 2];
+    return linkWord(link, 2);
+  }
+
+  private long linkWord(int link, int word) {
+    return linkPages[link >>> SymbolTables.LINK_PAGE_BITS][
+        3 * (link & (SymbolTables.LINK_PAGE - 1)) + word];
   }
 
   /** A link's trace id, 32 hex digits (all zeros for link 0). */
