@@ -28,7 +28,13 @@ class MetricsIT {
       b.stub("t").export(req);
       b.post(
           OtlpHttpReceiver.PATH, "t", req.toByteArray(), "Content-Type", "application/x-protobuf");
-      b.post("/ingest?name=m", "t", "main;a 1\n".getBytes(StandardCharsets.UTF_8));
+      // The pushed profile's own time, not the server's clock: both land in one hourly partition
+      // even when the test runs across the turn of an hour.
+      long at = now / 1_000_000_000L - 60;
+      b.post(
+          "/ingest?name=m&from=" + at + "&until=" + (at + 10),
+          "t",
+          "main;a 1\n".getBytes(StandardCharsets.UTF_8));
       b.post(
           OtlpHttpReceiver.PATH,
           "t",
