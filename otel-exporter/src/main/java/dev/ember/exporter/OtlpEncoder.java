@@ -2,6 +2,23 @@ package dev.ember.exporter;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.profiles.v1development.Function;
+import io.opentelemetry.proto.profiles.v1development.KeyValueAndUnit;
+import io.opentelemetry.proto.profiles.v1development.Line;
+import io.opentelemetry.proto.profiles.v1development.Link;
+import io.opentelemetry.proto.profiles.v1development.Location;
+import io.opentelemetry.proto.profiles.v1development.Profile;
+import io.opentelemetry.proto.profiles.v1development.ProfilesDictionary;
+import io.opentelemetry.proto.profiles.v1development.ResourceProfiles;
+import io.opentelemetry.proto.profiles.v1development.Sample;
+import io.opentelemetry.proto.profiles.v1development.ScopeProfiles;
+import io.opentelemetry.proto.profiles.v1development.Stack;
+import io.opentelemetry.proto.profiles.v1development.ValueType;
+import io.opentelemetry.proto.resource.v1.Resource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -29,50 +46,53 @@ final class OtlpEncoder {
   static final String THREAD_NAME = "thread.name";
   static final String SPAN_NAME = "span.name";
 
-  // Field numbers, from the opentelemetry-proto 1.11 .proto files.
-  private static final int REQUEST_RESOURCE_PROFILES = 1; // ExportProfilesServiceRequest
-  private static final int REQUEST_DICTIONARY = 2;
-  private static final int RESOURCE_PROFILES_RESOURCE = 1; // ResourceProfiles
-  private static final int RESOURCE_PROFILES_SCOPE_PROFILES = 2;
-  private static final int RESOURCE_ATTRIBUTES = 1; // resource.v1.Resource
-  private static final int KEY_VALUE_KEY = 1; // common.v1.KeyValue
-  private static final int KEY_VALUE_VALUE = 2;
-  private static final int ANY_VALUE_STRING = 1; // common.v1.AnyValue
-  private static final int SCOPE_PROFILES_SCOPE = 1; // ScopeProfiles
-  private static final int SCOPE_PROFILES_PROFILES = 2;
-  private static final int SCOPE_NAME_FIELD = 1; // common.v1.InstrumentationScope
-  private static final int SCOPE_VERSION_FIELD = 2;
-  private static final int PROFILE_SAMPLE_TYPE = 1; // Profile
-  private static final int PROFILE_SAMPLES = 2;
-  private static final int PROFILE_TIME_UNIX_NANO = 3;
-  private static final int PROFILE_DURATION_NANO = 4;
-  private static final int PROFILE_PERIOD_TYPE = 5;
-  private static final int PROFILE_PERIOD = 6;
-  private static final int VALUE_TYPE_TYPE = 1; // ValueType
-  private static final int VALUE_TYPE_UNIT = 2;
-  private static final int SAMPLE_STACK_INDEX = 1; // Sample
-  private static final int SAMPLE_ATTRIBUTE_INDICES = 2;
-  private static final int SAMPLE_LINK_INDEX = 3;
-  private static final int SAMPLE_VALUES = 4;
-  private static final int DICT_MAPPING_TABLE = 1; // ProfilesDictionary
-  private static final int DICT_LOCATION_TABLE = 2;
-  private static final int DICT_FUNCTION_TABLE = 3;
-  private static final int DICT_LINK_TABLE = 4;
-  private static final int DICT_STRING_TABLE = 5;
-  private static final int DICT_ATTRIBUTE_TABLE = 6;
-  private static final int DICT_STACK_TABLE = 7;
-  private static final int LOCATION_LINES = 3; // Location
-  private static final int LOCATION_ATTRIBUTE_INDICES = 4;
-  private static final int LINE_FUNCTION_INDEX = 1; // Line
-  private static final int LINE_LINE = 2;
-  private static final int FUNCTION_NAME = 1; // Function
-  private static final int FUNCTION_SYSTEM_NAME = 2;
-  private static final int FUNCTION_FILENAME = 3;
-  private static final int LINK_TRACE_ID = 1; // Link
-  private static final int LINK_SPAN_ID = 2;
-  private static final int KEY_VALUE_AND_UNIT_KEY = 1; // KeyValueAndUnit
-  private static final int KEY_VALUE_AND_UNIT_VALUE = 2;
-  private static final int STACK_LOCATION_INDICES = 1; // Stack
+  // Field numbers: the generated classes' constants (javac inlines them; no class is loaded).
+  private static final int REQUEST_RESOURCE_PROFILES =
+      ExportProfilesServiceRequest.RESOURCE_PROFILES_FIELD_NUMBER;
+  private static final int REQUEST_DICTIONARY =
+      ExportProfilesServiceRequest.DICTIONARY_FIELD_NUMBER;
+  private static final int RESOURCE_PROFILES_RESOURCE = ResourceProfiles.RESOURCE_FIELD_NUMBER;
+  private static final int RESOURCE_PROFILES_SCOPE_PROFILES =
+      ResourceProfiles.SCOPE_PROFILES_FIELD_NUMBER;
+  private static final int RESOURCE_ATTRIBUTES = Resource.ATTRIBUTES_FIELD_NUMBER;
+  private static final int KEY_VALUE_KEY = KeyValue.KEY_FIELD_NUMBER;
+  private static final int KEY_VALUE_VALUE = KeyValue.VALUE_FIELD_NUMBER;
+  private static final int ANY_VALUE_STRING = AnyValue.STRING_VALUE_FIELD_NUMBER;
+  private static final int SCOPE_PROFILES_SCOPE = ScopeProfiles.SCOPE_FIELD_NUMBER;
+  private static final int SCOPE_PROFILES_PROFILES = ScopeProfiles.PROFILES_FIELD_NUMBER;
+  private static final int SCOPE_NAME_FIELD = InstrumentationScope.NAME_FIELD_NUMBER;
+  private static final int SCOPE_VERSION_FIELD = InstrumentationScope.VERSION_FIELD_NUMBER;
+  private static final int PROFILE_SAMPLE_TYPE = Profile.SAMPLE_TYPE_FIELD_NUMBER;
+  private static final int PROFILE_SAMPLES = Profile.SAMPLES_FIELD_NUMBER;
+  private static final int PROFILE_TIME_UNIX_NANO = Profile.TIME_UNIX_NANO_FIELD_NUMBER;
+  private static final int PROFILE_DURATION_NANO = Profile.DURATION_NANO_FIELD_NUMBER;
+  private static final int PROFILE_PERIOD_TYPE = Profile.PERIOD_TYPE_FIELD_NUMBER;
+  private static final int PROFILE_PERIOD = Profile.PERIOD_FIELD_NUMBER;
+  private static final int VALUE_TYPE_TYPE = ValueType.TYPE_STRINDEX_FIELD_NUMBER;
+  private static final int VALUE_TYPE_UNIT = ValueType.UNIT_STRINDEX_FIELD_NUMBER;
+  private static final int SAMPLE_STACK_INDEX = Sample.STACK_INDEX_FIELD_NUMBER;
+  private static final int SAMPLE_ATTRIBUTE_INDICES = Sample.ATTRIBUTE_INDICES_FIELD_NUMBER;
+  private static final int SAMPLE_LINK_INDEX = Sample.LINK_INDEX_FIELD_NUMBER;
+  private static final int SAMPLE_VALUES = Sample.VALUES_FIELD_NUMBER;
+  private static final int DICT_MAPPING_TABLE = ProfilesDictionary.MAPPING_TABLE_FIELD_NUMBER;
+  private static final int DICT_LOCATION_TABLE = ProfilesDictionary.LOCATION_TABLE_FIELD_NUMBER;
+  private static final int DICT_FUNCTION_TABLE = ProfilesDictionary.FUNCTION_TABLE_FIELD_NUMBER;
+  private static final int DICT_LINK_TABLE = ProfilesDictionary.LINK_TABLE_FIELD_NUMBER;
+  private static final int DICT_STRING_TABLE = ProfilesDictionary.STRING_TABLE_FIELD_NUMBER;
+  private static final int DICT_ATTRIBUTE_TABLE = ProfilesDictionary.ATTRIBUTE_TABLE_FIELD_NUMBER;
+  private static final int DICT_STACK_TABLE = ProfilesDictionary.STACK_TABLE_FIELD_NUMBER;
+  private static final int LOCATION_LINES = Location.LINES_FIELD_NUMBER;
+  private static final int LOCATION_ATTRIBUTE_INDICES = Location.ATTRIBUTE_INDICES_FIELD_NUMBER;
+  private static final int LINE_FUNCTION_INDEX = Line.FUNCTION_INDEX_FIELD_NUMBER;
+  private static final int LINE_LINE = Line.LINE_FIELD_NUMBER;
+  private static final int FUNCTION_NAME = Function.NAME_STRINDEX_FIELD_NUMBER;
+  private static final int FUNCTION_SYSTEM_NAME = Function.SYSTEM_NAME_STRINDEX_FIELD_NUMBER;
+  private static final int FUNCTION_FILENAME = Function.FILENAME_STRINDEX_FIELD_NUMBER;
+  private static final int LINK_TRACE_ID = Link.TRACE_ID_FIELD_NUMBER;
+  private static final int LINK_SPAN_ID = Link.SPAN_ID_FIELD_NUMBER;
+  private static final int KEY_VALUE_AND_UNIT_KEY = KeyValueAndUnit.KEY_STRINDEX_FIELD_NUMBER;
+  private static final int KEY_VALUE_AND_UNIT_VALUE = KeyValueAndUnit.VALUE_FIELD_NUMBER;
+  private static final int STACK_LOCATION_INDICES = Stack.LOCATION_INDICES_FIELD_NUMBER;
 
   private static final int TRACE_ID_BYTES = 16;
   private static final int SPAN_ID_BYTES = 8;
