@@ -51,7 +51,10 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>{@code -Dbench.configs=agent,agent+jfr,agent+ember,agent+pyroscope} picks the configurations
- * (labels, comma-separated, {@code agent} required; default {@value #DEFAULT_CONFIGS}).
+ * (labels, comma-separated, {@code agent} required; default {@value #DEFAULT_CONFIGS}). {@code
+ * agent+ember-b} is agent+ember plus the JVM arguments of {@code -Dbench.variant.args}
+ * (space-separated, e.g. {@code -Dotel.profiling.alloc.rate=50}), exporting through its own
+ * counting relay: an A/B comparison of one setting or JVM flag in the same run.
  *
  * <p>Why this shape: a 1% difference drowns in the noise of whole-JVM runs on a shared machine (JIT
  * timing, other processes, frequency changes; +-5% per run). Here the four JVMs warm up together
@@ -119,6 +122,8 @@ public final class OverheadBenchmark {
     AGENT("agent"),
     JFR("agent+jfr"),
     EMBER("agent+ember"),
+    /** agent+ember plus the JVM arguments of {@code -Dbench.variant.args}: an A/B of one change. */
+    VARIANT("agent+ember-b"),
     PYROSCOPE("agent+pyroscope");
 
     final String label;
@@ -147,6 +152,11 @@ public final class OverheadBenchmark {
       }
       out.add(match);
     }
+    if (out.contains(Config.VARIANT) && variantArgs().isEmpty()) {
+      throw new IllegalArgumentException(
+          "bench.configs: agent+ember-b needs its JVM arguments in -Dbench.variant.args"
+              + " (EMBER_BENCH_VARIANT_ARGS for scripts/bench-exporter)");
+    }
     if (!out.contains(Config.AGENT)) {
       throw new IllegalArgumentException(
           "bench.configs must include 'agent': every ratio is against it");
@@ -155,6 +165,12 @@ public final class OverheadBenchmark {
   }
 
   static final String DEFAULT_CONFIGS = "bare,agent,agent+ember,agent+pyroscope";
+
+  /** The extra JVM arguments of agent+ember-b. */
+  static List<String> variantArgs() {
+    String spec = System.getProperty("bench.variant.args", "").trim();
+    return spec.isEmpty() ? List.of() : List.of(spec.split("\\s+"));
+  }
 
   /** A snapshot of one child's counters. */
   record Mark(
@@ -228,6 +244,7 @@ public final class OverheadBenchmark {
         });
     ingest.start();
     CountingProxy proxy = new CountingProxy(grpcPort);
+    CountingProxy variantProxy = new CountingProxy(grpcPort);
     try {
       awaitReady(httpPort);
       System.out.printf(
@@ -243,6 +260,9 @@ public final class OverheadBenchmark {
           Runtime.version(),
           Runtime.getRuntime().availableProcessors(),
           tmp);
+      if (active.contains(Config.VARIANT)) {
+        System.out.println("agent+ember-b: agent+ember plus " + variantArgs());
+      }
       List<Map<Config, Slot>> allRounds = new ArrayList<>();
       Map<Config, List<Double>> heaps = new EnumMap<>(Config.class);
       for (int epoch = 0; epoch < epochs; epoch++) {
@@ -250,7 +270,15 @@ public final class OverheadBenchmark {
         try {
           for (Config c : active) {
             List<String> cmd =
-                command(java, c, otelAgent, pyroscope, extension, workload, proxy.port(), rate);
+                command(
+                    java,
+                    c,
+                    otelAgent,
+                    pyroscope,
+                    extension,
+                    workload,
+                    (c == Config.VARIANT ? variantProxy : proxy).port(),
+                    rate);
             Map<String, String> env = new HashMap<>();
             if (c == Config.PYROSCOPE) {
               env.put("PYROSCOPE_APPLICATION_NAME", "bench");
@@ -281,7 +309,9 @@ public final class OverheadBenchmark {
               Counter bytes =
                   c == Config.EMBER
                       ? proxy::upstreamBytes
-                      : c == Config.PYROSCOPE ? pyroscopeBytes::get : () -> 0;
+                      : c == Config.VARIANT
+                          ? variantProxy::upstreamBytes
+                          : c == Config.PYROSCOPE ? pyroscopeBytes::get : () -> 0;
               Slot s = slot(children.get(c), lastEnd, bytes);
               slots.put(c, s);
               System.out.printf(
@@ -317,6 +347,7 @@ public final class OverheadBenchmark {
       report(active, allRounds, heaps);
     } finally {
       proxy.close();
+      variantProxy.close();
       ingest.stop(0);
       backend.destroy();
       backend.waitFor(20, TimeUnit.SECONDS);
@@ -404,12 +435,15 @@ public final class OverheadBenchmark {
               "-Dotel.metrics.exporter=none",
               "-Dotel.logs.exporter=none"));
     }
-    if (c == Config.EMBER) {
+    if (c == Config.EMBER || c == Config.VARIANT) {
       cmd.addAll(
           List.of(
               "-Dotel.javaagent.extensions=" + extension,
               "-Dotel.profiling.enabled=true",
               "-Dotel.exporter.otlp.profiles.endpoint=http://127.0.0.1:" + emberPort));
+    }
+    if (c == Config.VARIANT) {
+      cmd.addAll(variantArgs());
     }
     if (c == Config.PYROSCOPE) {
       cmd.add("-javaagent:" + pyroscope);
@@ -466,7 +500,7 @@ public final class OverheadBenchmark {
           c == Config.AGENT ? "0" : String.format("%+.2f%%", 100 * BenchStats.median(jvm)),
           heap / 1048576.0,
           (heap - agentHeap) / 1048576.0,
-          c == Config.EMBER || c == Config.PYROSCOPE
+          c == Config.EMBER || c == Config.VARIANT || c == Config.PYROSCOPE
               ? String.format("%.1f KiB", perMinute / 1024)
               : "-",
           BenchStats.median(values(rounds, c, s -> s.idleCpuMsPerSecond)),
@@ -492,6 +526,8 @@ public final class OverheadBenchmark {
     }
     versus(active, rounds, Config.EMBER, Config.PYROSCOPE);
     versus(active, rounds, Config.EMBER, Config.JFR);
+    versus(active, rounds, Config.VARIANT, Config.EMBER);
+    versus(active, rounds, Config.VARIANT, Config.JFR);
     groupTable(active, rounds);
   }
 
