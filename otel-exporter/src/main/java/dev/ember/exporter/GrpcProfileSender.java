@@ -96,6 +96,7 @@ final class GrpcProfileSender implements AutoCloseable {
     this.config = config;
     this.warnEveryNanos = config.exportInterval().toNanos();
     this.lastWarnNanos = System.nanoTime() - warnEveryNanos;
+    keepRelocatedNettyOffNativeCode();
     NettyChannelBuilder builder =
         NettyChannelBuilder.forAddress(config.endpoint().getHost(), port(config));
     if ("https".equals(config.endpoint().getScheme())) {
@@ -136,6 +137,26 @@ final class GrpcProfileSender implements AutoCloseable {
     this.thread = new Thread(this::run, "ember-profile-sender");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * The extension jar carries Netty relocated under Ember's package and without its native
+   * libraries (they cannot load once relocated; NIO is used). Left alone, that Netty still looks
+   * for them, and on JDK 24+ each look makes the JVM print a restricted-method warning into the
+   * application's output. Netty's switches are read from properties whose names were relocated with
+   * it, so setting them touches only Ember's copy. Nothing is set when Ember runs on an
+   * application's own, unrelocated gRPC (the autoconfigure dependency): that Netty is theirs.
+   */
+  static void keepRelocatedNettyOffNativeCode() {
+    String marker = "channel.epoll.Epoll";
+    String netty =
+        io.grpc.netty.shaded.io.netty.channel.epoll.Epoll.class.getName(); // not initialized
+    if (!netty.startsWith("dev.ember.") || !netty.endsWith(marker)) {
+      return;
+    }
+    String prefix = netty.substring(0, netty.length() - marker.length());
+    System.setProperty(prefix + "transport.noNative", "true");
+    System.setProperty(prefix + "handler.ssl.noOpenSsl", "true");
   }
 
   private static int port(ProfilingConfig config) {
