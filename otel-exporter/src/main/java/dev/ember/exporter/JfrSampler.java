@@ -76,6 +76,7 @@ final class JfrSampler implements AutoCloseable {
   private final TreeMap<Long, WindowAggregator> open = new TreeMap<>();
   private final long windowNanos;
   private final ThreadContexts contexts = new ThreadContexts();
+  private final long[] linkScratch = new long[4];
   private final List<Pending> pending = new ArrayList<>();
   private final Map<RecordedMethod, MethodFrames> methods = new IdentityHashMap<>();
 
@@ -487,15 +488,25 @@ final class JfrSampler implements AutoCloseable {
     if (p.stack().truncated()) {
       w.countTruncated();
     }
-    SpanIds link = contexts.spanAt(p.threadId(), p.time());
+    long[] ids = linkScratch;
+    boolean linked = contexts.spanAt(p.threadId(), p.time(), ids);
     JoinListener listener = joinListener;
     if (listener != null) {
+      SpanIds link = linked ? new SpanIds(ids[0], ids[1], ids[2], ids[3]) : SpanIds.NONE;
       listener.joined(p.type(), p.time(), p.threadId(), p.stack().frames(), link);
     }
-    String spanName = link.isNone() ? null : LocalRootSpans.rootName(link.localRootSpanId());
+    String spanName = linked ? LocalRootSpans.rootName(ids[3]) : null;
     String labels = contexts.labelsAt(p.threadId(), p.time());
     w.add(
-        new WindowAggregator.Key(p.type(), stack, p.threadName(), link, spanName, labels),
+        p.type(),
+        stack,
+        p.threadName(),
+        linked ? ids[0] : 0,
+        linked ? ids[1] : 0,
+        linked ? ids[2] : 0,
+        linked ? ids[3] : 0,
+        spanName,
+        labels,
         p.value0(),
         p.value1());
     if (p.type() == ProfileType.CPU) {

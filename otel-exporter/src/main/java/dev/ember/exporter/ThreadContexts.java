@@ -164,17 +164,34 @@ final class ThreadContexts {
 
   /** The span current on a thread at a time; {@link SpanIds#NONE} when none or unknown. */
   SpanIds spanAt(long threadId, long time) {
+    long[] ids = new long[4];
+    return spanAt(threadId, time, ids) ? new SpanIds(ids[0], ids[1], ids[2], ids[3]) : SpanIds.NONE;
+  }
+
+  /**
+   * The span current on a thread at a time, without an object per lookup: writes trace id high,
+   * trace id low, span id and local root span id into {@code out}; false (and {@code out} left
+   * alone) when none or unknown.
+   */
+  boolean spanAt(long threadId, long time, long[] out) {
     History h = spans.get(threadId);
     if (h == null) {
-      return SpanIds.NONE;
+      return false;
     }
     int i = h.at(time);
     if (i < 0) {
-      return SpanIds.NONE;
+      return false;
     }
     long[] l = h.longs;
     int at = i * History.SPAN_LONGS;
-    return l[at] == 0 ? SpanIds.NONE : new SpanIds(l[at + 1], l[at + 2], l[at], l[at + 3]);
+    if (l[at] == 0) {
+      return false;
+    }
+    out[0] = l[at + 1];
+    out[1] = l[at + 2];
+    out[2] = l[at];
+    out[3] = l[at + 3];
+    return true;
   }
 
   /** The canonical labels of a thread at a time; "" when none or unknown. */

@@ -61,7 +61,29 @@ final class WindowAggregator {
    */
   private final Map<Frame[], int[]> stackIds = new IdentityHashMap<>();
 
-  private final Map<Key, long[]> sums = new HashMap<>();
+  /** One array per distinct stack content, so rows compare stacks by identity. */
+  private final Map<StackContent, int[]> canonicalStacks = new HashMap<>();
+
+  /*
+   * The sums, one row per sample identity, in columns. Why not a map of keys: in a window nearly
+   * every sample has its own span, so a map held four small objects per sample (key, link, values,
+   * entry) for the whole window; young collections copied each of them again and again until the
+   * window was sent. Columns are a few arrays whatever the number of samples. {@link #sums()} builds
+   * the map view once, when the window is encoded.
+   */
+  private int rows;
+  private int[] typeOrdinals = new int[64];
+  private int[][] stacks = new int[64][];
+  private String[] threadNames = new String[64];
+  private String[] spanNames = new String[64];
+  private String[] labelSets = new String[64];
+  private long[] links = new long[64 * 4]; // trace id high, low, span id, local root span id
+  private long[] values = new long[64 * 2];
+
+  /** Open addressing over row numbers (row + 1; 0 is empty); its length is a power of two. */
+  private int[] slots = new int[128];
+
+  private Map<Key, long[]> sumsView;
   private final long[] periods = new long[SampleKind.values().length];
   private long allocationSamples;
   private long allocationBytes;
@@ -71,6 +93,19 @@ final class WindowAggregator {
   WindowAggregator(long startEpochNanos, long endEpochNanos) {
     this.startEpochNanos = startEpochNanos;
     this.endEpochNanos = endEpochNanos;
+  }
+
+  /** An int[] with value equality, to find the one array kept per stack content. */
+  private record StackContent(int[] ids) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof StackContent c && Arrays.equals(ids, c.ids);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(ids);
+    }
   }
 
   int frameId(Frame frame) {
@@ -93,8 +128,14 @@ final class WindowAggregator {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = frameId(leafFirst[i]);
     }
+    ids = canonical(ids);
     stackIds.put(leafFirst, ids);
     return ids;
+  }
+
+  private int[] canonical(int[] ids) {
+    int[] known = canonicalStacks.putIfAbsent(new StackContent(ids), ids);
+    return known != null ? known : ids;
   }
 
   /**
@@ -102,14 +143,135 @@ final class WindowAggregator {
    * order of {@link ProfileType#kinds}.
    */
   void add(Key key, long... values) {
-    long[] sum = sums.computeIfAbsent(key, k -> new long[k.type().kinds.size()]);
-    for (int i = 0; i < sum.length; i++) {
-      sum[i] += values[i];
+    SpanIds l = key.link();
+    add(
+        key.type(),
+        canonical(key.stack()),
+        key.threadName(),
+        l.traceIdHigh(),
+        l.traceIdLow(),
+        l.spanId(),
+        l.localRootSpanId(),
+        key.spanName(),
+        key.labels(),
+        values.length > 0 ? values[0] : 0,
+        values.length > 1 ? values[1] : 0);
+  }
+
+  /**
+   * Adds one sample without building its key. {@code stack} must come from {@link #stack}; a link
+   * with span id 0 is no link (its other ids are then ignored). Values beyond the type's kinds are
+   * ignored.
+   */
+  void add(
+      ProfileType type,
+      int[] stack,
+      String threadName,
+      long traceIdHigh,
+      long traceIdLow,
+      long spanId,
+      long localRootSpanId,
+      String spanName,
+      String labels,
+      long value0,
+      long value1) {
+    Objects.requireNonNull(threadName, "threadName");
+    Objects.requireNonNull(labels, "labels");
+    if (spanId == 0) {
+      traceIdHigh = 0;
+      traceIdLow = 0;
+      localRootSpanId = 0;
+    }
+    int h = type.ordinal() * 31 + System.identityHashCode(stack);
+    h = h * 31 + threadName.hashCode();
+    h = h * 31 + Long.hashCode(spanId ^ traceIdLow);
+    h = h * 31 + Objects.hashCode(spanName);
+    h = h * 31 + labels.hashCode();
+    h ^= h >>> 16;
+    int mask = slots.length - 1;
+    int i = h & mask;
+    int row;
+    while (true) {
+      int r = slots[i] - 1;
+      if (r < 0) {
+        row = newRow(type, stack, threadName, spanName, labels);
+        links[row * 4] = traceIdHigh;
+        links[row * 4 + 1] = traceIdLow;
+        links[row * 4 + 2] = spanId;
+        links[row * 4 + 3] = localRootSpanId;
+        slots[i] = row + 1;
+        if (rows * 2 > slots.length) {
+          rehash();
+        }
+        break;
+      }
+      if (typeOrdinals[r] == type.ordinal()
+          && stacks[r] == stack
+          && links[r * 4 + 2] == spanId
+          && links[r * 4 + 1] == traceIdLow
+          && links[r * 4] == traceIdHigh
+          && threadNames[r].equals(threadName)
+          && Objects.equals(spanNames[r], spanName)
+          && labelSets[r].equals(labels)) {
+        row = r;
+        break;
+      }
+      i = (i + 1) & mask;
+    }
+    values[row * 2] += value0;
+    if (type.kinds.size() > 1) {
+      values[row * 2 + 1] += value1;
     }
     samples++;
-    if (key.type() == ProfileType.ALLOC) {
+    if (type == ProfileType.ALLOC) {
       allocationSamples++;
-      allocationBytes += values[0];
+      allocationBytes += value0;
+    }
+    sumsView = null;
+  }
+
+  private int newRow(
+      ProfileType type, int[] stack, String threadName, String spanName, String labels) {
+    if (rows == typeOrdinals.length) {
+      int n = rows * 2;
+      typeOrdinals = Arrays.copyOf(typeOrdinals, n);
+      stacks = Arrays.copyOf(stacks, n);
+      threadNames = Arrays.copyOf(threadNames, n);
+      spanNames = Arrays.copyOf(spanNames, n);
+      labelSets = Arrays.copyOf(labelSets, n);
+      links = Arrays.copyOf(links, n * 4);
+      values = Arrays.copyOf(values, n * 2);
+    }
+    int row = rows++;
+    typeOrdinals[row] = type.ordinal();
+    stacks[row] = stack;
+    threadNames[row] = threadName;
+    spanNames[row] = spanName;
+    labelSets[row] = labels;
+    return row;
+  }
+
+  /** Doubles the slot table; rows keep their numbers. */
+  private void rehash() {
+    int[] old = slots;
+    slots = new int[old.length * 2];
+    int mask = slots.length - 1;
+    for (int s : old) {
+      if (s == 0) {
+        continue;
+      }
+      int r = s - 1;
+      int h = typeOrdinals[r] * 31 + System.identityHashCode(stacks[r]);
+      h = h * 31 + threadNames[r].hashCode();
+      h = h * 31 + Long.hashCode(links[r * 4 + 2] ^ links[r * 4 + 1]);
+      h = h * 31 + Objects.hashCode(spanNames[r]);
+      h = h * 31 + labelSets[r].hashCode();
+      h ^= h >>> 16;
+      int i = h & mask;
+      while (slots[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      slots[i] = s;
     }
   }
 
@@ -122,7 +284,7 @@ final class WindowAggregator {
   }
 
   boolean isEmpty() {
-    return sums.isEmpty();
+    return rows == 0;
   }
 
   long startEpochNanos() {
@@ -133,8 +295,31 @@ final class WindowAggregator {
     return endEpochNanos;
   }
 
+  /**
+   * The sums by sample identity, in the order identities first appeared; built once per window
+   * (when it is encoded), so its objects do not outlive the encoding.
+   */
   Map<Key, long[]> sums() {
-    return sums;
+    Map<Key, long[]> view = sumsView;
+    if (view == null) {
+      ProfileType[] types = ProfileType.values();
+      view = new java.util.LinkedHashMap<>(rows * 2);
+      for (int r = 0; r < rows; r++) {
+        ProfileType type = types[typeOrdinals[r]];
+        long spanId = links[r * 4 + 2];
+        SpanIds link =
+            spanId == 0
+                ? SpanIds.NONE
+                : new SpanIds(links[r * 4], links[r * 4 + 1], spanId, links[r * 4 + 3]);
+        long[] v =
+            type.kinds.size() > 1
+                ? new long[] {values[r * 2], values[r * 2 + 1]}
+                : new long[] {values[r * 2]};
+        view.put(new Key(type, stacks[r], threadNames[r], link, spanNames[r], labelSets[r]), v);
+      }
+      sumsView = view;
+    }
+    return view;
   }
 
   Frame frame(int id) {
