@@ -114,7 +114,7 @@ final class OtlpEncoder {
   private final IntList locationLines = new IntList();
   private final Map<Long, Integer> locations = new HashMap<>();
   private final List<int[]> stackTable = new ArrayList<>();
-  private final Map<IntArray, Integer> stacks = new HashMap<>();
+  private final Map<IntArrayKey, Integer> stacks = new HashMap<>();
   private final List<SpanIds> linkTable = new ArrayList<>();
   private final Map<SpanIds, Integer> links = new HashMap<>();
   private int frameTypeAttribute;
@@ -140,19 +140,6 @@ final class OtlpEncoder {
   OtlpEncoder(Map<String, String> resourceAttributes, String scopeVersion) {
     this.resourceAttributes = resourceAttributes;
     this.scopeVersion = scopeVersion;
-  }
-
-  /** Wraps an int[] as a map key with value equality. */
-  private record IntArray(int[] a) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof IntArray other && Arrays.equals(a, other.a);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(a);
-    }
   }
 
   /** A function by its three string indices. */
@@ -375,7 +362,7 @@ final class OtlpEncoder {
       }
       locs[i] = loc;
     }
-    IntArray key = new IntArray(locs);
+    IntArrayKey key = new IntArrayKey(locs);
     Integer id = stacks.get(key);
     if (id == null) {
       id = stackTable.size();

@@ -62,7 +62,7 @@ final class WindowAggregator {
   private final Map<Frame[], int[]> stackIds = new IdentityHashMap<>();
 
   /** One array per distinct stack content, so rows compare stacks by identity. */
-  private final Map<StackContent, int[]> canonicalStacks = new HashMap<>();
+  private final Map<IntArrayKey, int[]> canonicalStacks = new HashMap<>();
 
   /*
    * The sums, one row per sample identity, in columns. Why not a map of keys: in a window nearly
@@ -95,19 +95,6 @@ final class WindowAggregator {
     this.endEpochNanos = endEpochNanos;
   }
 
-  /** An int[] with value equality, to find the one array kept per stack content. */
-  private record StackContent(int[] ids) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof StackContent c && Arrays.equals(ids, c.ids);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(ids);
-    }
-  }
-
   int frameId(Frame frame) {
     Integer id = frameIds.get(frame);
     if (id == null) {
@@ -134,7 +121,7 @@ final class WindowAggregator {
   }
 
   private int[] canonical(int[] ids) {
-    int[] known = canonicalStacks.putIfAbsent(new StackContent(ids), ids);
+    int[] known = canonicalStacks.putIfAbsent(new IntArrayKey(ids), ids);
     return known != null ? known : ids;
   }
 
