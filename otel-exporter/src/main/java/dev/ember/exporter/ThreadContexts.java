@@ -170,21 +170,16 @@ final class ThreadContexts {
 
   /**
    * The span current on a thread at a time, without an object per lookup: writes trace id high,
-   * trace id low, span id and local root span id into {@code out}; false (and {@code out} left
-   * alone) when none or unknown.
+   * trace id low, span id and local root span id into {@code out}, all zero (and returns false)
+   * when none or unknown.
    */
   boolean spanAt(long threadId, long time, long[] out) {
     History h = spans.get(threadId);
-    if (h == null) {
-      return false;
-    }
-    int i = h.at(time);
-    if (i < 0) {
-      return false;
-    }
-    long[] l = h.longs;
+    int i = h == null ? -1 : h.at(time);
     int at = i * History.SPAN_LONGS;
-    if (l[at] == 0) {
+    long[] l = i < 0 ? null : h.longs;
+    if (l == null || l[at] == 0) {
+      java.util.Arrays.fill(out, 0, 4, 0L);
       return false;
     }
     out[0] = l[at + 1];

@@ -169,14 +169,8 @@ final class WindowAggregator {
       traceIdLow = 0;
       localRootSpanId = 0;
     }
-    int h = type.ordinal() * 31 + System.identityHashCode(stack);
-    h = h * 31 + threadName.hashCode();
-    h = h * 31 + Long.hashCode(spanId ^ traceIdLow);
-    h = h * 31 + Objects.hashCode(spanName);
-    h = h * 31 + labels.hashCode();
-    h ^= h >>> 16;
     int mask = slots.length - 1;
-    int i = h & mask;
+    int i = hash(type.ordinal(), stack, threadName, spanId, traceIdLow, spanName, labels) & mask;
     int row;
     while (true) {
       int r = slots[i] - 1;
@@ -238,6 +232,23 @@ final class WindowAggregator {
     return row;
   }
 
+  /** A row's hash: stacks by identity (they are canonical), the link by its span and trace. */
+  private static int hash(
+      int typeOrdinal,
+      int[] stack,
+      String threadName,
+      long spanId,
+      long traceIdLow,
+      String spanName,
+      String labels) {
+    int h = typeOrdinal * 31 + System.identityHashCode(stack);
+    h = h * 31 + threadName.hashCode();
+    h = h * 31 + Long.hashCode(spanId ^ traceIdLow);
+    h = h * 31 + Objects.hashCode(spanName);
+    h = h * 31 + labels.hashCode();
+    return h ^ (h >>> 16);
+  }
+
   /** Doubles the slot table; rows keep their numbers. */
   private void rehash() {
     int[] old = slots;
@@ -248,13 +259,16 @@ final class WindowAggregator {
         continue;
       }
       int r = s - 1;
-      int h = typeOrdinals[r] * 31 + System.identityHashCode(stacks[r]);
-      h = h * 31 + threadNames[r].hashCode();
-      h = h * 31 + Long.hashCode(links[r * 4 + 2] ^ links[r * 4 + 1]);
-      h = h * 31 + Objects.hashCode(spanNames[r]);
-      h = h * 31 + labelSets[r].hashCode();
-      h ^= h >>> 16;
-      int i = h & mask;
+      int i =
+          hash(
+                  typeOrdinals[r],
+                  stacks[r],
+                  threadNames[r],
+                  links[r * 4 + 2],
+                  links[r * 4 + 1],
+                  spanNames[r],
+                  labelSets[r])
+              & mask;
       while (slots[i] != 0) {
         i = (i + 1) & mask;
       }
