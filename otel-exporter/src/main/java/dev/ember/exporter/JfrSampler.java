@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +91,9 @@ final class JfrSampler implements AutoCloseable {
   private long lastEmittedIndex = Long.MIN_VALUE;
   private long droppedSamples;
   private long lostCpuSamples;
+  private boolean periodKnown;
+  private long lastPeriodTicks;
+  private long lastPeriodNanos;
   private RecordingStream stream;
   private String cpuEvent;
   private volatile JoinListener joinListener;
@@ -130,7 +132,7 @@ final class JfrSampler implements AutoCloseable {
     FlightRecorder.register(LabelsEvent.class);
     stream = new RecordingStream();
     stream.setReuse(true);
-    // Unordered is cheaper to parse; samples are sorted here anyway before they are joined.
+    // Unordered is cheaper to parse, and joining needs no order (see advance).
     stream.setOrdered(false);
     String cpu = null;
     if (config.enabled(ProfileType.CPU)) {
@@ -278,7 +280,7 @@ final class JfrSampler implements AutoCloseable {
         if (e.getBoolean("failed")) {
           return;
         }
-        period = e.getDuration("samplingPeriod").toNanos();
+        period = samplingPeriodNanos(e);
         thread = e.getThread("eventThread");
       } else {
         period = config.cpuInterval().toNanos();
@@ -288,6 +290,22 @@ final class JfrSampler implements AutoCloseable {
     } catch (RuntimeException ex) {
       logger.log(Level.FINE, "skipped a malformed JFR sample", ex);
     }
+  }
+
+  /**
+   * The CPU-time sample's period in nanoseconds. The field is in JFR ticks, which only the parser
+   * can convert, and {@link RecordedEvent#getDuration(String)} builds a proxy of the field's
+   * {@code @Timespan} annotation on every call: so convert once per distinct raw value (the
+   * throttle's period, the same for every sample) and again after each flush, to be safe.
+   */
+  private long samplingPeriodNanos(RecordedEvent e) {
+    long raw = e.getLong("samplingPeriod");
+    if (!periodKnown || raw != lastPeriodTicks) {
+      lastPeriodNanos = e.getDuration("samplingPeriod").toNanos();
+      lastPeriodTicks = raw;
+      periodKnown = true;
+    }
+    return lastPeriodNanos;
   }
 
   private void onAllocation(RecordedEvent e) {
@@ -447,6 +465,7 @@ final class JfrSampler implements AutoCloseable {
   }
 
   private void onFlush() {
+    periodKnown = false;
     try {
       advance(System.currentTimeMillis() * 1_000_000L - SLACK.toNanos());
     } catch (RuntimeException ex) {
@@ -456,15 +475,18 @@ final class JfrSampler implements AutoCloseable {
 
   /** Joins the samples the watermark has passed and emits the windows it has closed. */
   synchronized void advance(long watermark) {
-    if (!pending.isEmpty()) {
-      pending.sort(Comparator.comparingLong(Pending::time));
-      int n = 0;
-      while (n < pending.size() && pending.get(n).time() <= watermark) {
-        join(pending.get(n));
-        n++;
+    // Joining needs no order: a sample finds the change current on its thread, and its window, by
+    // its own time. Those the watermark has not passed stay, in the order they came.
+    int kept = 0;
+    for (int i = 0; i < pending.size(); i++) {
+      Pending p = pending.get(i);
+      if (p.time() <= watermark) {
+        join(p);
+      } else {
+        pending.set(kept++, p);
       }
-      pending.subList(0, n).clear();
     }
+    pending.subList(kept, pending.size()).clear();
     while (!open.isEmpty() && open.firstEntry().getValue().endEpochNanos() <= watermark) {
       Map.Entry<Long, WindowAggregator> first = open.pollFirstEntry();
       lastEmittedIndex = first.getKey();
