@@ -522,21 +522,54 @@ final class OtlpEncoder {
 
   // The dictionary.
 
+  // One method per table, each with its one loop: this code runs once per window over thousands of
+  // entries, so the JIT compiles its loops on stack replacement. Each loop in its own method is
+  // compiled alone; in one method, every loop's compilation took in all the loops after it.
+
   private int dictionarySize() {
-    int size = delimited(DICT_MAPPING_TABLE, 0);
+    return delimited(DICT_MAPPING_TABLE, 0)
+        + locationTableSize()
+        + functionTableSize()
+        + linkTable.size() * delimited(DICT_LINK_TABLE, linkSize())
+        + stringTableSize()
+        + attributeTableSize()
+        + stackTableSize();
+  }
+
+  private int locationTableSize() {
+    int size = 0;
     for (int i = 0; i < locationFunctions.size; i++) {
       size += delimited(DICT_LOCATION_TABLE, locationSize(i));
     }
+    return size;
+  }
+
+  private int functionTableSize() {
+    int size = 0;
     for (int i = 0; i < functionNames.size; i++) {
       size += delimited(DICT_FUNCTION_TABLE, functionSize(i));
     }
-    size += linkTable.size() * delimited(DICT_LINK_TABLE, linkSize());
+    return size;
+  }
+
+  private int stringTableSize() {
+    int size = 0;
     for (String s : stringTable) {
       size += CodedOutputStream.computeStringSize(DICT_STRING_TABLE, s);
     }
+    return size;
+  }
+
+  private int attributeTableSize() {
+    int size = 0;
     for (int i = 0; i < attributeKeys.size; i++) {
       size += delimited(DICT_ATTRIBUTE_TABLE, attributeSize(i));
     }
+    return size;
+  }
+
+  private int stackTableSize() {
+    int size = 0;
     for (int[] s : stackTable) {
       size += delimited(DICT_STACK_TABLE, packedSize(STACK_LOCATION_INDICES, s, 0, s.length));
     }
@@ -545,6 +578,15 @@ final class OtlpEncoder {
 
   private void writeDictionary(CodedOutputStream out) throws IOException {
     header(out, DICT_MAPPING_TABLE, 0);
+    writeLocationTable(out);
+    writeFunctionTable(out);
+    writeLinkTable(out);
+    writeStringTable(out);
+    writeAttributeTable(out);
+    writeStackTable(out);
+  }
+
+  private void writeLocationTable(CodedOutputStream out) throws IOException {
     for (int i = 0; i < locationFunctions.size; i++) {
       header(out, DICT_LOCATION_TABLE, locationSize(i));
       if (i == 0) {
@@ -559,12 +601,18 @@ final class OtlpEncoder {
           CodedOutputStream.computeInt32SizeNoTag(frameTypeAttribute));
       out.writeInt32NoTag(frameTypeAttribute);
     }
+  }
+
+  private void writeFunctionTable(CodedOutputStream out) throws IOException {
     for (int i = 0; i < functionNames.size; i++) {
       header(out, DICT_FUNCTION_TABLE, functionSize(i));
       writeInt32(out, FUNCTION_NAME, functionNames.get(i));
       writeInt32(out, FUNCTION_SYSTEM_NAME, functionSystemNames.get(i));
       writeInt32(out, FUNCTION_FILENAME, functionFileNames.get(i));
     }
+  }
+
+  private void writeLinkTable(CodedOutputStream out) throws IOException {
     byte[] id = new byte[TRACE_ID_BYTES];
     for (SpanIds l : linkTable) {
       header(out, DICT_LINK_TABLE, linkSize());
@@ -574,9 +622,15 @@ final class OtlpEncoder {
       putLong(id, 0, l.spanId());
       out.writeByteArray(LINK_SPAN_ID, id, 0, SPAN_ID_BYTES);
     }
+  }
+
+  private void writeStringTable(CodedOutputStream out) throws IOException {
     for (String s : stringTable) {
       out.writeString(DICT_STRING_TABLE, s);
     }
+  }
+
+  private void writeAttributeTable(CodedOutputStream out) throws IOException {
     for (int i = 0; i < attributeKeys.size; i++) {
       header(out, DICT_ATTRIBUTE_TABLE, attributeSize(i));
       if (i == 0) {
@@ -586,6 +640,9 @@ final class OtlpEncoder {
       header(out, KEY_VALUE_AND_UNIT_VALUE, anyValueSize(attributeValues.get(i)));
       out.writeString(ANY_VALUE_STRING, attributeValues.get(i));
     }
+  }
+
+  private void writeStackTable(CodedOutputStream out) throws IOException {
     for (int[] s : stackTable) {
       header(out, DICT_STACK_TABLE, packedSize(STACK_LOCATION_INDICES, s, 0, s.length));
       writePacked(out, STACK_LOCATION_INDICES, s, 0, s.length);
