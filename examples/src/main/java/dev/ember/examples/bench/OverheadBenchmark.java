@@ -457,14 +457,25 @@ public final class OverheadBenchmark {
     return cmd;
   }
 
+  /**
+   * A per-round share as "median [95% CI]". The JVM-thread share needs its interval most: it is the
+   * part of the CPU ratio that the JIT's choices on the application's code do not swing.
+   */
+  static String withInterval(double[] shares, long seed) {
+    double[] ci = BenchStats.medianInterval(shares, 0.95, seed);
+    return String.format(
+        "%+.2f%% [%+.2f%%, %+.2f%%]", 100 * BenchStats.median(shares), 100 * ci[0], 100 * ci[1]);
+  }
+
   static void report(
       List<Config> active, List<Map<Config, Slot>> rounds, Map<Config, List<Double>> heaps) {
     double agentHeap = BenchStats.median(toArray(heaps.get(Config.AGENT)));
     System.out.println();
     System.out.println(
-        "| configuration | CPU s per slot | CPU vs agent: median [95% CI] (IQR) | app threads"
-            + " | JVM threads | heap after GC (MiB) | heap vs agent (MiB) | sent per profiled"
-            + " minute | idle CPU (ms/s) | CPU incl. deferred work vs agent: median [95% CI] |");
+        "| configuration | CPU s per slot | CPU vs agent: median [95% CI] (IQR) | app threads:"
+            + " median [95% CI] | JVM threads: median [95% CI] | heap after GC (MiB)"
+            + " | heap vs agent (MiB) | sent per profiled minute | idle CPU (ms/s)"
+            + " | CPU incl. deferred work vs agent: median [95% CI] |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     for (Config c : active) {
       double[] ratio = perRound(rounds, c, s -> s.cpuNanos);
@@ -496,8 +507,8 @@ public final class OverheadBenchmark {
                   100 * ci[1],
                   100 * BenchStats.quantile(ratio, 0.25),
                   100 * BenchStats.quantile(ratio, 0.75)),
-          c == Config.AGENT ? "0" : String.format("%+.2f%%", 100 * BenchStats.median(app)),
-          c == Config.AGENT ? "0" : String.format("%+.2f%%", 100 * BenchStats.median(jvm)),
+          c == Config.AGENT ? "0" : withInterval(app, 45),
+          c == Config.AGENT ? "0" : withInterval(jvm, 46),
           heap / 1048576.0,
           (heap - agentHeap) / 1048576.0,
           c == Config.EMBER || c == Config.VARIANT || c == Config.PYROSCOPE

@@ -63,4 +63,20 @@ class OverheadBenchmarkTest {
         assertThrows(IllegalArgumentException.class, () -> OverheadBenchmark.configs("bare"));
     assertTrue(noAgent.getMessage().contains("'agent'"), noAgent.getMessage());
   }
+
+  @Test
+  void aThreadShareIsReportedWithTheIntervalOfItsMedian() {
+    double[] shares = {0.013, 0.009, 0.011, 0.010, 0.012, 0.030, 0.011};
+    String text = OverheadBenchmark.withInterval(shares, 46);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([+-][0-9.]+)% \\[([+-][0-9.]+)%, ([+-][0-9.]+)%\\]")
+            .matcher(text);
+    assertTrue(m.matches(), text);
+    double median = Double.parseDouble(m.group(1));
+    double low = Double.parseDouble(m.group(2));
+    double high = Double.parseDouble(m.group(3));
+    assertEquals(1.10, median, 1e-9, text); // the outlier moves the median by one place only
+    assertTrue(low <= median && median <= high, text);
+    assertTrue(low >= 0.9 && high <= 1.3, "the interval stays among the middle values: " + text);
+  }
 }
