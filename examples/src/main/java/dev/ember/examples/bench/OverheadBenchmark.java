@@ -458,7 +458,7 @@ public final class OverheadBenchmark {
   }
 
   /**
-   * A per-round share as "median [95% CI]". The JVM-thread share needs its interval most: it is the
+   * Per-round values as "median [95% CI]". The JVM-thread share needs its interval most: it is the
    * part of the CPU ratio that the JIT's choices on the application's code do not swing.
    */
   static String withInterval(double[] shares, long seed) {
@@ -493,7 +493,6 @@ public final class OverheadBenchmark {
                           ? Double.NaN
                           : s.sentBytes.get() * (60.0 / LOAD_SECONDS)));
       double[] longRatio = longRatios(rounds, c);
-      double[] longCi = BenchStats.medianInterval(longRatio, 0.95, 44);
       System.out.printf(
           "| %s | %.3f | %s | %s | %s | %.1f | %+.1f | %s | %.1f | %s |%n",
           c.label,
@@ -515,11 +514,7 @@ public final class OverheadBenchmark {
               ? String.format("%.1f KiB", perMinute / 1024)
               : "-",
           BenchStats.median(values(rounds, c, s -> s.idleCpuMsPerSecond)),
-          c == Config.AGENT
-              ? "0"
-              : String.format(
-                  "%+.2f%% [%+.2f%%, %+.2f%%]",
-                  100 * BenchStats.median(longRatio), 100 * longCi[0], 100 * longCi[1]));
+          c == Config.AGENT ? "0" : withInterval(longRatio, 44));
     }
     System.out.println();
     System.out.println(
